@@ -1,0 +1,141 @@
+"""Who may see and change what: the single place for object-level rules.
+
+The admin, the workspace, the API and the exports all ask here, so that no
+two screens can disagree about what a department may see.
+
+* The coordinator (a StaffRole "coordinator", or a Django superuser) sees
+  and changes everything.
+* An editor of a department sees the activities it leads or takes part in,
+  and changes the ones it leads while they are not waiting for review
+  ("submitted") or already accepted.
+* A viewer of a department sees the same activities and changes nothing.
+* Anyone else, anonymous visitors included, sees nothing here; what is public
+  is `ActivityQuerySet.public()`.
+
+Django's model permissions (the "Coordinators" and "Department staff" groups)
+say which screens a user may open at all; these rules say which rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+
+from relint.activities.models import Activity, ReviewState
+from relint.departments.models import Role, StaffRole
+
+# Review states in which the department can no longer change an activity: it
+# waits for the coordinator, or the coordinator has accepted it.
+LOCKED_FOR_EDITORS = frozenset({ReviewState.SUBMITTED, ReviewState.ACCEPTED})
+
+# Where the roles are cached on the user object. `request.user` is built
+# afresh for every request, so the cache lives exactly one request.
+_CACHE_ATTRIBUTE = "_relint_roles"
+
+
+@dataclass(frozen=True)
+class UserRoles:
+    coordinator: bool
+    editable: frozenset[int]
+    readable: frozenset[int]
+
+
+_NO_ROLES = UserRoles(coordinator=False, editable=frozenset(), readable=frozenset())
+
+
+def roles_of(user) -> UserRoles:
+    """The user's roles, read with one query and cached on the user object."""
+    cached = getattr(user, _CACHE_ATTRIBUTE, None)
+    if cached is not None:
+        return cached
+    if user is None or not user.is_authenticated or not user.is_active:
+        # Anonymous users are shared objects; nothing to cache.
+        return _NO_ROLES
+    coordinator = user.is_superuser
+    editable: set[int] = set()
+    readable: set[int] = set()
+    for role, department_id in StaffRole.objects.filter(user=user).order_by().values_list("role", "department_id"):
+        if role == Role.COORDINATOR:
+            coordinator = True
+        elif role == Role.EDITOR:
+            editable.add(department_id)
+            readable.add(department_id)
+        elif role == Role.VIEWER:
+            readable.add(department_id)
+    roles = UserRoles(coordinator=coordinator, editable=frozenset(editable), readable=frozenset(readable))
+    setattr(user, _CACHE_ATTRIBUTE, roles)
+    return roles
+
+
+def forget_roles(user) -> None:
+    """Drop the cached roles, after changing a user's StaffRoles mid-request."""
+    if hasattr(user, _CACHE_ATTRIBUTE):
+        delattr(user, _CACHE_ATTRIBUTE)
+
+
+def is_coordinator(user) -> bool:
+    return roles_of(user).coordinator
+
+
+def editable_department_ids(user) -> frozenset[int]:
+    """Departments whose activities the user edits."""
+    return roles_of(user).editable
+
+
+def readable_department_ids(user) -> frozenset[int]:
+    """Departments whose activities the user reads (as editor or viewer)."""
+    return roles_of(user).readable
+
+
+def can_add_activity(user) -> bool:
+    """The coordinator, or an editor of at least one department."""
+    roles = roles_of(user)
+    return roles.coordinator or bool(roles.editable)
+
+
+def can_edit_activity(user, activity: Activity) -> bool:
+    roles = roles_of(user)
+    if roles.coordinator:
+        return True
+    return activity.lead_department_id in roles.editable and activity.review_state not in LOCKED_FOR_EDITORS
+
+
+def can_view_activity(user, activity: Activity) -> bool:
+    roles = roles_of(user)
+    if roles.coordinator:
+        return True
+    if not roles.readable:
+        return False
+    if activity.lead_department_id in roles.readable:
+        return True
+    if activity.pk is None:
+        return False
+    # Uses the prefetched departments when there are any.
+    return any(department.pk in roles.readable for department in activity.departments.all())
+
+
+def visible_activities(user, qs: QuerySet[Activity] | None = None) -> QuerySet[Activity]:
+    """The activities the user may see: led by, or involving, one of their
+    departments; all of them for the coordinator."""
+    qs = Activity.objects.all() if qs is None else qs
+    roles = roles_of(user)
+    if roles.coordinator:
+        return qs
+    if not roles.readable:
+        return qs.none()
+    # A subquery rather than a join: no duplicate rows, so no DISTINCT that
+    # would get in the way of counts and ordering.
+    participating = Activity.departments.through.objects.filter(department_id__in=roles.readable).values("activity_id")
+    return qs.filter(Q(lead_department_id__in=roles.readable) | Q(pk__in=participating))
+
+
+def editable_activities(user, qs: QuerySet[Activity] | None = None) -> QuerySet[Activity]:
+    """The activities the user may change (see `can_edit_activity`)."""
+    qs = Activity.objects.all() if qs is None else qs
+    roles = roles_of(user)
+    if roles.coordinator:
+        return qs
+    if not roles.editable:
+        return qs.none()
+    return qs.filter(lead_department_id__in=roles.editable).exclude(review_state__in=LOCKED_FOR_EDITORS)
