@@ -9,7 +9,9 @@ MANAGE := $(PY) manage.py
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help demo test install assets check-python check-npm check-port migrate translations demo-data serve lint format ci messages
+CHROMIUM ?= /usr/bin/chromium
+
+.PHONY: help demo test install assets check-python check-npm check-port check-chromium migrate translations demo-data serve lint format ci messages
 
 help:
 	@echo "make demo   - install everything, load the demo data and serve it at http://127.0.0.1:$(PORT)"
@@ -27,6 +29,20 @@ check-npm:
 		echo "relint needs Node.js and npm for its front-end assets (bootstrap-italia, world-atlas)."; \
 		echo "Install them (Debian 12: apt install nodejs npm) and run make again."; \
 		exit 1; }
+
+# The browser tests drive Debian's Chromium through Playwright (Playwright's
+# own browser download cannot work on the city's closed networks). As root
+# (CI, a fresh server) it is installed with apt; otherwise we say how.
+check-chromium:
+	@test -x $(CHROMIUM) || { \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+			echo "Installing Debian's chromium and chromium-driver for the browser tests"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; \
+		else \
+			echo "The browser tests need Chromium at $(CHROMIUM)."; \
+			echo "Install it (Debian 12: sudo apt install chromium chromium-driver) or run: make test CHROMIUM=/path/to/chromium"; \
+			exit 1; \
+		fi; }
 
 check-port:
 	@$(PYTHON) -c 'import socket, sys; s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(("127.0.0.1", $(PORT)))' 2>/dev/null || { \
@@ -69,8 +85,8 @@ demo-data: migrate
 demo: check-python check-npm check-port install assets translations demo-data
 	$(MANAGE) runserver --noreload 127.0.0.1:$(PORT)
 
-test: check-python check-npm install assets translations
-	$(PY) -m pytest -n $${PYTEST_WORKERS:-auto} $(PYTEST_ARGS)
+test: check-python check-npm check-chromium install assets translations
+	RELINT_CHROMIUM=$(CHROMIUM) $(PY) -m pytest -n $${PYTEST_WORKERS:-auto} $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -41,6 +41,26 @@ def _user(username: str, first: str, last: str, **extra):
     return user
 
 
+def restore_reference_data() -> None:
+    """Load the reference data of the migrations again (idempotent).
+
+    A transactional test (a live server for the browser) ends by emptying
+    every table, reference data included; the next one puts it back with the
+    same functions the data migrations call.
+    """
+    from relint.activities.models import FundingProgramme, SustainableDevelopmentGoal
+    from relint.activities.reference import sync_programmes, sync_sdgs
+    from relint.core.models import Country
+    from relint.core.reference import sync_countries
+    from relint.departments.models import Delegation, TableMembership
+    from relint.departments.reference import sync_departments
+
+    sync_countries(Country)
+    sync_departments(Delegation, Department, TableMembership)
+    sync_sdgs(SustainableDevelopmentGoal)
+    sync_programmes(FundingProgramme)
+
+
 def make_personas() -> Personas:
     department_a = Department.objects.get(code="AMBIENTE")
     department_b = Department.objects.get(code="CULTURA")
