@@ -78,7 +78,7 @@ migrate: install .env
 	$(MANAGE) setup_roles
 
 demo-data: migrate
-	$(MANAGE) load_demo
+	$(MANAGE) load_demo --url http://127.0.0.1:$(PORT)/
 
 # load_demo is idempotent: a second `make demo` keeps the data and prints the
 # logins again.

@@ -223,6 +223,12 @@ def test_loading_it_twice_changes_nothing(demo_output):
     assert _digest() == digest
 
 
+def test_it_prints_the_address_it_is_given(demo_output):
+    output = _load(url="http://127.0.0.1:8765/")
+    assert "http://127.0.0.1:8765/" in output
+    assert "8000" not in output
+
+
 def test_it_is_deterministic_across_a_reset(demo_output):
     before, digest = demo.counts(), _digest()
     users = get_user_model().objects.count()

@@ -144,11 +144,11 @@ def is_loaded() -> bool:
     return get_user_model().objects.filter(username=MARKER_USERNAME).exists()
 
 
-def logins_text() -> str:
+def logins_text(url: str = DEMO_URL) -> str:
     """The demo logins, in Italian and English, as the command prints them."""
     width = max(len(login.username) for login in DEMO_LOGINS) + 2
     lines = [
-        f"Demo relint – Città di Torino: {DEMO_URL}",
+        f"Demo relint – Città di Torino: {url}",
         "Accessi dimostrativi / Demo logins:",
         f"  {'utente / username'.ljust(width)}  {'password'.ljust(len(DEMO_PASSWORD))}  ruolo / role",
     ]

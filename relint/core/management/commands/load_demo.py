@@ -27,8 +27,13 @@ class Command(BaseCommand):
             dest="interactive",
             help="Do not ask for confirmation before --reset.",
         )
+        parser.add_argument(
+            "--url",
+            default=demo.DEMO_URL,
+            help=f"The address printed with the logins (default {demo.DEMO_URL}; `make demo PORT=…` passes its own).",
+        )
 
-    def handle(self, *args, reset: bool = False, interactive: bool = True, **options) -> None:
+    def handle(self, *args, reset: bool = False, interactive: bool = True, url: str = demo.DEMO_URL, **options) -> None:
         started = time.monotonic()
         if reset:
             if interactive:
@@ -54,4 +59,4 @@ class Command(BaseCommand):
                 )
             )
         self.stdout.write("")
-        self.stdout.write(demo.logins_text())
+        self.stdout.write(demo.logins_text(url))
