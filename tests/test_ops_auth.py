@@ -213,3 +213,17 @@ def test_escaping_cannot_be_faked_with_backslashes():
     assert escape_control("a\\x0ab") == "a\\\\x0ab"
     assert escape_control("a\nb") == "a\\x0ab"
     assert escape_control("città") == "città"
+
+
+def test_it_logs_who_published_an_activity(personas, audit_lines):
+    from relint.activities.models import Activity, ActivityKind
+    from relint.activities.services import activity_accept, activity_submit
+
+    activity = Activity.objects.create(
+        year=2025, kind=ActivityKind.EXCHANGE, title_it="Scambio", lead_department=personas.department_a, is_public=True
+    )
+    activity_submit(user=personas.editor_a, activity=activity)
+    activity_accept(user=personas.coordinator, activity=activity)
+    assert f"event=activity_accepted user=coordinator#{personas.coordinator.pk} ip=- activity={activity.uid}" in (
+        " ".join(audit_lines())
+    )
