@@ -290,6 +290,9 @@ LOGGING = {
 }
 
 # --- relint ---------------------------------------------------------------
+# Contact persons not confirmed for this long are deleted by
+# `manage.py purge_contacts` (docs/privacy.md).
+RELINT_CONTACT_RETENTION_DAYS = env_int("RELINT_CONTACT_RETENTION_DAYS", 730, minimum=1)
 RELINT_CITY_NAME = env_str("RELINT_CITY_NAME", "Città di Torino")
 # The City's tax code: its IATI organisation identifier is IT-CF-<tax code>.
 RELINT_CITY_TAX_CODE = env_str("RELINT_CITY_TAX_CODE", "00514490010")
