@@ -52,10 +52,13 @@ INSTALLED_APPS = [
     "relint.coordination",
     "relint.reports",
     "relint.workspace",
+    "relint.ops",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Right after SecurityMiddleware, before whitenoise: static files get it too.
+    "relint.ops.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -63,6 +66,10 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Needs the session, the user and the messages.
+    "relint.ops.middleware.SessionTimeoutMiddleware",
+    "relint.ops.middleware.AuditMiddleware",
+    "relint.ops.middleware.DatabaseUnavailableMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -158,12 +165,15 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "relint.workspace.views.locked_out"
 # Behind a reverse proxy the client address is in a header the proxy sets;
 # the number of trusted proxies must be stated, or any client could forge it.
-AXES_IPWARE_PROXY_COUNT = env_int("RELINT_PROXY_COUNT", 0, minimum=0) or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if env_int("RELINT_PROXY_COUNT", 0, minimum=0) else ["REMOTE_ADDR"]
-)
+# (axes' own AXES_IPWARE_* settings need django-ipware, which is not installed.)
+RELINT_PROXY_COUNT = env_int("RELINT_PROXY_COUNT", 0, minimum=0)
+AXES_CLIENT_IP_CALLABLE = "relint.ops.network.client_ip"
 
 # --- Sessions and transport security --------------------------------------
+# Besides the cookie's own age: a signed-in session ends after this long
+# without a request, and after this long in any case (relint.ops.middleware).
+RELINT_SESSION_IDLE_MINUTES = env_int("RELINT_SESSION_IDLE_MINUTES", 60, minimum=1)
+RELINT_SESSION_MAX_HOURS = env_int("RELINT_SESSION_MAX_HOURS", 10, minimum=1)
 HTTPS = env_bool("DJANGO_HTTPS", not DEBUG)
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600, minimum=60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
@@ -181,7 +191,12 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-if env_int("RELINT_PROXY_COUNT", 0, minimum=0):
+# Browser features no page of relint uses (sent by relint.ops.middleware).
+RELINT_PERMISSIONS_POLICY = env_str(
+    "RELINT_PERMISSIONS_POLICY",
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), payment=(), usb=()",
+)
+if RELINT_PROXY_COUNT:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 CONTENT_SECURITY_POLICY = {
@@ -258,7 +273,12 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {
-        "plain": {"format": "{asctime} {levelname} {name} {message}", "style": "{"},
+        # One record is one line: control characters in messages are escaped.
+        "plain": {
+            "()": "relint.ops.audit.ControlEscapingFormatter",
+            "format": "{asctime} {levelname} {name} {message}",
+            "style": "{",
+        },
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_choice("RELINT_LOG_LEVEL", "INFO", LOG_LEVELS)},
@@ -270,6 +290,9 @@ LOGGING = {
 }
 
 # --- relint ---------------------------------------------------------------
+# Contact persons not confirmed for this long are deleted by
+# `manage.py purge_contacts` (docs/privacy.md).
+RELINT_CONTACT_RETENTION_DAYS = env_int("RELINT_CONTACT_RETENTION_DAYS", 730, minimum=1)
 RELINT_CITY_NAME = env_str("RELINT_CITY_NAME", "Città di Torino")
 # The City's tax code: its IATI organisation identifier is IT-CF-<tax code>.
 RELINT_CITY_TAX_CODE = env_str("RELINT_CITY_TAX_CODE", "00514490010")

@@ -17,6 +17,7 @@ admin.site.site_title = "relint"
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("relint.ops.urls")),
     # The language comes from the cookie or the browser (LocaleMiddleware).
     path("", RedirectView.as_view(pattern_name="workspace:dashboard", permanent=False)),
 ]
@@ -26,6 +27,9 @@ urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     prefix_default_language=True,
 )
+
+# The database going away gives a 503 page, not a 500 (relint.ops.views).
+handler500 = "relint.ops.views.server_error"
 
 if settings.DEBUG:
     from django.conf.urls.static import static

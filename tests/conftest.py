@@ -101,3 +101,20 @@ def axe_violations(page, tags=("wcag2a", "wcag2aa", "wcag21a", "wcag21aa")) -> l
     return [
         {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]]} for v in result["violations"]
     ]
+
+
+@pytest.fixture
+def new_instance(tmp_path, db):
+    """A factory of fresh relint instances (tests/instances.py), dropped at the end."""
+    from tests.instances import Instance
+
+    made = []
+
+    def make(name: str = "instance") -> Instance:
+        instance = Instance(tmp_path / name)
+        made.append(instance)
+        return instance
+
+    yield make
+    for instance in made:
+        instance.drop()

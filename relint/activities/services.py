@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from relint.activities.models import Activity, ReviewEvent, ReviewState
 from relint.activities.serializers import activity_record
 from relint.departments import permissions
+from relint.ops import audit
 
 
 class EditConflictError(Exception):
@@ -162,6 +163,11 @@ def activity_accept(*, user, activity: Activity, comment: str = "") -> Activity:
     moment becomes what the report and the portal show."""
     if not permissions.is_coordinator(user):
         raise PermissionDenied(_("Only the coordinator reviews activities."))
-    return _transition(
+    accepted = _transition(
         user=user, activity=activity, allowed_from={ReviewState.SUBMITTED}, to=ReviewState.ACCEPTED, comment=comment
     )
+    # Accepting publishes (when the activity is public): the audit log says who.
+    audit.record(
+        "activity_accepted", user=user, activity=accepted.uid, version=accepted.version, public=accepted.is_public
+    )
+    return accepted

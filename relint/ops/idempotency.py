@@ -1,0 +1,47 @@
+"""Create requests that happen once, however often they are sent.
+
+A create form carries a fresh UUID (`request_key`); the view passes it to
+`run_once` with the service call that creates the record. Identical
+requests, even in parallel, get the same record: the first to insert the
+key creates it, the others wait on the unique index (PostgreSQL) or on the
+write lock (SQLite's IMMEDIATE transactions) and then find the key taken.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from typing import TypeVar
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, models, transaction
+
+from relint.ops.models import RequestKey
+
+T = TypeVar("T", bound=models.Model)
+
+
+def parse_key(value: str | None) -> uuid.UUID:
+    try:
+        return uuid.UUID(str(value))
+    except ValueError as error:
+        raise ValidationError("The form's request key is missing or malformed: reload the page.") from error
+
+
+@transaction.atomic
+def run_once(*, user, key: uuid.UUID, create: Callable[[], T]) -> tuple[T, bool]:
+    """Call `create()` unless a request with `key` already did; return the
+    record and whether this call created it."""
+    try:
+        with transaction.atomic():
+            claim = RequestKey.objects.create(key=key, user=user)
+    except IntegrityError:
+        existing = RequestKey.objects.get(key=key)
+        if existing.user_id != user.pk:
+            raise PermissionDenied("This request key belongs to someone else.") from None
+        return existing.target(), False
+    created = create()
+    claim.model = created._meta.label_lower
+    claim.object_pk = str(created.pk)
+    claim.save(update_fields=["model", "object_pk"])
+    return created, True
