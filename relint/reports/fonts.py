@@ -57,3 +57,23 @@ def font_directory() -> str:
     for path in FONT_FILES:
         shutil.copy2(path, directory / path.name)
     return str(directory)
+
+
+@cache
+def covered_characters() -> frozenset[int]:
+    """Every code point at least one of the report's fonts can draw."""
+    from fontTools.ttLib import TTFont
+
+    check_fonts()
+    covered: set[int] = set()
+    for path in FONT_FILES:
+        with TTFont(str(path), lazy=True) as font:
+            covered.update(font.getBestCmap() or {})
+    return frozenset(covered)
+
+
+def missing_characters(text: str) -> list[str]:
+    """The characters of `text` that no bundled font draws (line breaks and
+    tabs are layout, not glyphs)."""
+    covered = covered_characters()
+    return sorted({ch for ch in text if ord(ch) not in covered and ch not in "\n\t\r"})

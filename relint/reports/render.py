@@ -17,9 +17,10 @@ from pathlib import Path
 import typst
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from relint.reports.charts import report_figures
-from relint.reports.fonts import font_directory
+from relint.reports.fonts import font_directory, missing_characters
 
 TEMPLATE = Path(__file__).resolve().parent / "typst" / "report.typ"
 # PDF/UA-1 (tagged, titled, with a language and alt texts) together with
@@ -62,6 +63,39 @@ def typst_input(data: dict, built_on: datetime.date | None = None) -> str:
     return json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
 
 
+def check_glyphs(data: dict) -> None:
+    """Refuse, naming the text, what no bundled font can draw (Chinese,
+    Japanese, emoji...): PDF/UA forbids a missing glyph, and Typst would
+    fail with only the character to go on."""
+    problems: list[str] = []
+
+    def visit(value, where: str) -> None:
+        if isinstance(value, str):
+            missing = missing_characters(value)
+            if missing and len(problems) < 5:
+                shown = ", ".join(f"{ch} (U+{ord(ch):04X})" for ch in missing[:5])
+                problems.append(f"«{value[:80]}» ({where}): {shown}")
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                if key not in ("charts", "svg", "svg_inline"):
+                    visit(item, where)
+        elif isinstance(value, list):
+            for item in value:
+                visit(item, where)
+
+    for chapter in data.get("chapters", []):
+        for activity in chapter["activities"]:
+            visit(activity, chapter["name"])
+    for key, value in data.items():
+        if key not in ("chapters", "charts", "titles"):
+            visit(value, key)
+    if problems:
+        raise ReportRenderError(
+            _("Some texts contain characters that the report's fonts cannot draw; change them and build again: ")
+            + "; ".join(problems)
+        )
+
+
 def compile_pdf(document: str) -> bytes:
     """The bare Typst compile of prepared JSON (what the benchmark compares to)."""
     try:
@@ -92,6 +126,7 @@ def page_count(pdf: bytes) -> int:
 
 
 def render_pdf(data: dict, built_on: datetime.date | None = None) -> RenderedPdf:
+    check_glyphs(data)
     content = compile_pdf(typst_input(with_figures(data), built_on))
     return RenderedPdf(content=content, page_count=page_count(content))
 
