@@ -11,7 +11,7 @@ PORT ?= 8000
 .DEFAULT_GOAL := help
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: help demo test install assets check-python check-npm check-port check-chromium migrate translations demo-data serve lint format ci messages
+.PHONY: help demo demo-reports test install assets check-python check-npm check-port check-chromium migrate translations demo-data serve lint format ci messages
 
 help:
 	@echo "make demo   - install everything, load the demo data and serve it at http://127.0.0.1:$(PORT)"
@@ -82,8 +82,16 @@ demo-data: migrate
 
 # load_demo is idempotent: a second `make demo` keeps the data and prints the
 # logins again.
-demo: check-python check-npm check-port install assets translations demo-data
-	$(MANAGE) runserver --noreload 127.0.0.1:$(PORT)
+# The demo's published annual reports (2024, both languages); skipped when
+# already published.
+demo-reports: demo-data assets
+	$(MANAGE) build_report --year 2024 --lang it --archive --user coordinatore --publish --if-unpublished
+	$(MANAGE) build_report --year 2024 --lang en --archive --user coordinatore --publish --if-unpublished
+
+# The task worker (report builds) runs beside the web server and stops with it.
+demo: check-python check-npm check-port install assets translations demo-data demo-reports
+	@$(MANAGE) db_worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+		$(MANAGE) runserver --noreload 127.0.0.1:$(PORT)
 
 test: check-python check-npm check-chromium install assets translations
 	RELINT_CHROMIUM=$(CHROMIUM) $(PY) -m pytest -n $${PYTEST_WORKERS:-auto} $(PYTEST_ARGS)

@@ -126,6 +126,16 @@ class ActivityQuerySet(models.QuerySet):
         """What anyone may see: accepted by the coordinator and marked public."""
         return self.filter(review_state=ReviewState.ACCEPTED, is_public=True)
 
+    def in_report(self, year: int) -> ActivityQuerySet:
+        """What the annual report of `year` accounts for: every activity with an
+        accepted version, that is accepted now or accepted and under revision
+        (its `accepted_snapshot` is what the report shows). The snapshot's own
+        year decides, so the report reads it, not the live column; the live
+        year narrows the scan and the caller drops a snapshot of another year."""
+        return self.filter(accepted_snapshot__isnull=False).filter(
+            models.Q(year=year) | models.Q(accepted_snapshot__year=year)
+        )
+
     def of_department(self, department) -> ActivityQuerySet:
         """Led by the department, or involving it."""
         return self.filter(models.Q(lead_department=department) | models.Q(departments=department)).distinct()

@@ -78,6 +78,12 @@ def is_coordinator(user) -> bool:
     return roles_of(user).coordinator
 
 
+def can_manage_reports(user) -> bool:
+    """Only the coordinator writes the foreword, builds and publishes the
+    annual report."""
+    return roles_of(user).coordinator
+
+
 def editable_department_ids(user) -> frozenset[int]:
     """Departments whose activities the user edits."""
     return roles_of(user).editable

@@ -93,6 +93,12 @@ class AnnualReport(Timestamped):
         related_name="+",
     )
     error = models.TextField(_("error"), max_length=4000, blank=True)
+    progress = models.PositiveSmallIntegerField(
+        _("progress (%)"),
+        default=0,
+        validators=[MaxValueValidator(100)],
+        help_text=_("How far the build has gone, shown while it runs."),
+    )
 
     objects = AnnualReportQuerySet.as_manager()
     history = history()
@@ -116,6 +122,7 @@ class AnnualReport(Timestamped):
                 condition=~models.Q(state="published") | models.Q(published_at__isnull=False),
                 name="reports_published_has_date",
             ),
+            models.CheckConstraint(condition=models.Q(progress__lte=100), name="reports_progress_percent"),
         ]
 
     def __str__(self) -> str:
