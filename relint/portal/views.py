@@ -136,7 +136,7 @@ def report_file(request: HttpRequest, year: int, language: str, edition: str) ->
     Served here rather than from MEDIA_URL so that only published builds can
     be downloaded: a queued, failed or withdrawn build's file stays private.
     """
-    if language not in Language.values:
+    if language not in Language.values or edition not in ("pdf", "html"):
         raise Http404(_("No published report has this address."))
     report = selectors.published_report(year, language)
     field = None if report is None else (report.file if edition == "pdf" else report.html_file)
