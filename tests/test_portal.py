@@ -296,7 +296,7 @@ def test_it_shows_the_home_page_figures_and_latest_report(client, world):
     assert "Key figures" in content
     assert ACCEPTED_TITLE in content
     assert url("portal:report_file", "en", YEAR - 1, "it", "pdf") in content
-    assert 'data-relint-map' in content
+    assert "data-relint-map" in content
     assert 'data-lat="45.764043"' in content
 
 
@@ -398,7 +398,7 @@ def sitemap_urls(client) -> list[str]:
 
 
 def test_it_never_leaks_non_public_data_on_any_page_or_sitemap(client, world):
-    addresses = public_urls(world) + ["/sitemap.xml", *sitemap_urls(client)]
+    addresses = [*public_urls(world), "/sitemap.xml", *sitemap_urls(client)]
     assert len(addresses) > len(public_urls(world)) + 2
     for address in addresses:
         response = client.get(address)
