@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -19,6 +22,29 @@ from relint.partners.models import PartnerCity
 from relint.portal import selectors
 
 MAX_PAGE = 100_000
+
+
+class _FastSelect(forms.Select):
+    """A select whose options are written in Python.
+
+    Django renders each option through a template, about 0.1 ms apiece;
+    the country and city lists have hundreds of options, which made the
+    activity list several times slower than its queries.
+    """
+
+    def render(self, name, value, attrs=None, renderer=None):
+        selected = "" if value is None else str(value)
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (str(key), mark_safe(" selected") if str(key) == selected else "", label)
+                for key, label in self.choices
+            ),
+        )
+        return format_html(
+            '<select name="{}"{}>{}</select>', name, flatatt(self.build_attrs(self.attrs, attrs)), options
+        )
 
 
 class _ModelChoiceField(forms.ModelChoiceField):
@@ -109,7 +135,8 @@ class ActivityFilterForm(forms.Form):
         self.fields["programme"].queryset = FundingProgramme.objects.order_by("level", "name_it")
         for name, field in self.fields.items():
             if name != "page":
-                field.widget.attrs["class"] = "form-select"
+                choices = field.widget.choices
+                field.widget = _FastSelect(attrs={"class": "form-select"}, choices=choices)
         self.fields["city"].label_from_instance = lambda city: f"{city.name} ({city.country.name})"
         self.fields["sdg"].label_from_instance = str
 

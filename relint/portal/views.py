@@ -34,7 +34,7 @@ def home(request: HttpRequest) -> HttpResponse:
     latest published report (`portal/home.html`)."""
     context = {
         "figures": selectors.key_figures(),
-        "cities": selectors.partner_cities(),
+        "cities": selectors.city_entries(),
         "recent": selectors.recent_activities(),
         "report": selectors.latest_report(_language()),
     }
@@ -44,7 +44,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_safe
 def city_list(request: HttpRequest) -> HttpResponse:
     """The world map of partner cities and the equivalent list (`portal/city_list.html`)."""
-    return render(request, "portal/city_list.html", {"cities": selectors.partner_cities()})
+    return render(request, "portal/city_list.html", {"cities": selectors.city_entries()})
 
 
 @require_safe
