@@ -37,10 +37,7 @@ class _FastSelect(forms.Select):
         options = format_html_join(
             "",
             '<option value="{}"{}>{}</option>',
-            (
-                (str(key), mark_safe(" selected") if str(key) == selected else "", label)
-                for key, label in self.choices
-            ),
+            ((str(key), mark_safe(" selected") if str(key) == selected else "", label) for key, label in self.choices),
         )
         return format_html(
             '<select name="{}"{}>{}</select>', name, flatatt(self.build_attrs(self.attrs, attrs)), options
