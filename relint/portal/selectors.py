@@ -162,10 +162,21 @@ def filtered_activities(filters: ActivityFilters) -> QuerySet[Activity]:
     return qs
 
 
-def for_list(activities) -> list[PublicActivity]:
-    """A page of activities, with what a list row shows, in two queries."""
+def public_ids(qs: QuerySet[Activity]) -> QuerySet:
+    """The ids of `qs`, in its order.
+
+    Sorting ids (which the index holds) rather than whole rows: SQLite sorted
+    the full rows, accepted snapshot included, and a page of the newest
+    activities took 0.4 s at 100,000 rows instead of a few milliseconds.
+    """
+    return qs.values_list("pk", flat=True)
+
+
+def for_list(ids) -> list[PublicActivity]:
+    """The activities of `ids` (a page of `public_ids`), with what a list
+    row shows, in two queries."""
     rows = (
-        Activity.objects.filter(pk__in=[a.pk for a in activities])
+        Activity.objects.filter(pk__in=list(ids))
         .select_related("lead_department")
         .prefetch_related("countries")
         .order_by("-year", "-pk")
@@ -265,7 +276,7 @@ def city_activity_years(city: PartnerCity) -> list[YearCount]:
 
 
 def city_recent_activities(city: PartnerCity, limit: int = CITY_RECENT_ACTIVITIES) -> list[PublicActivity]:
-    return for_list(public_activities().filter(city_links__city=city)[:limit])
+    return for_list(public_ids(public_activities().filter(city_links__city=city))[:limit])
 
 
 def city_relations(city: PartnerCity) -> list[CityRelation]:
@@ -392,4 +403,4 @@ def key_figures() -> KeyFigures:
 
 
 def recent_activities(limit: int = HOME_RECENT_ACTIVITIES) -> list[PublicActivity]:
-    return for_list(public_activities()[:limit])
+    return for_list(public_ids(public_activities())[:limit])

@@ -89,7 +89,7 @@ def activity_list(request: HttpRequest) -> HttpResponse:
         return render(request, "portal/activity_list.html", {"form": form, "page": None}, status=400)
     filters = form.filters() if request.GET else selectors.ActivityFilters()
     number = (form.cleaned_data.get("page") if request.GET else None) or 1
-    paginator = Paginator(selectors.filtered_activities(filters), ACTIVITIES_PER_PAGE)
+    paginator = Paginator(selectors.public_ids(selectors.filtered_activities(filters)), ACTIVITIES_PER_PAGE)
     try:
         page = paginator.page(number)
     except EmptyPage:
@@ -101,7 +101,6 @@ def activity_list(request: HttpRequest) -> HttpResponse:
         "page": page,
         "activities": selectors.for_list(page.object_list),
         "query": query.urlencode(),
-        "filtered": any(value for key, value in request.GET.items() if key != "page"),
     }
     return render(request, "portal/activity_list.html", context)
 
