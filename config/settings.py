@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "axes",
     "csp",
     "django_htmx",
@@ -53,6 +54,7 @@ INSTALLED_APPS = [
     "relint.reports",
     "relint.workspace",
     "relint.ops",
+    "relint.portal",
 ]
 
 MIDDLEWARE = [
@@ -233,6 +235,10 @@ for _prefix, _package_dir in (
     ("bootstrap-italia", BASE_DIR / "node_modules" / "bootstrap-italia" / "dist"),
     ("world-atlas", BASE_DIR / "node_modules" / "world-atlas"),
     ("htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
+    # The portal's map: d3-geo needs d3-array; topojson-client reads world-atlas.
+    ("d3-array", BASE_DIR / "node_modules" / "d3-array" / "dist"),
+    ("d3-geo", BASE_DIR / "node_modules" / "d3-geo" / "dist"),
+    ("topojson-client", BASE_DIR / "node_modules" / "topojson-client" / "dist"),
 ):
     if _package_dir.is_dir():
         STATICFILES_DIRS.append((_prefix, _package_dir))
@@ -296,3 +302,6 @@ RELINT_CONTACT_RETENTION_DAYS = env_int("RELINT_CONTACT_RETENTION_DAYS", 730, mi
 RELINT_CITY_NAME = env_str("RELINT_CITY_NAME", "Città di Torino")
 # The City's tax code: its IATI organisation identifier is IT-CF-<tax code>.
 RELINT_CITY_TAX_CODE = env_str("RELINT_CITY_TAX_CODE", "00514490010")
+# The accessibility statement (dichiarazione di accessibilità) the City
+# publishes through AgID's form; every portal page links to it.
+RELINT_ACCESSIBILITY_STATEMENT_URL = env_str("RELINT_ACCESSIBILITY_STATEMENT_URL", "https://form.agid.gov.it/")

@@ -7,9 +7,11 @@ Language-independent URLs (language switch, media) sit outside
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from relint.portal.sitemaps import SITEMAPS
 from relint.workspace import urls as workspace_urls
 
 admin.site.site_header = "relint"
@@ -19,13 +21,23 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("relint.ops.urls")),
     # The language comes from the cookie or the browser (LocaleMiddleware).
-    path("", RedirectView.as_view(pattern_name="workspace:dashboard", permanent=False)),
+    path("", RedirectView.as_view(pattern_name="portal:home", permanent=False)),
+    # The public portal's sitemaps, both languages in each (relint/portal/sitemaps.py).
+    path("sitemap.xml", sitemap_views.index, {"sitemaps": SITEMAPS}, name="sitemap-index"),
+    path(
+        "sitemap-<section>.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": SITEMAPS},
+        name="django.contrib.sitemaps.views.sitemap",
+    ),
 ]
 urlpatterns += i18n_patterns(
     path("account/", include((workspace_urls.account_urlpatterns, "account"))),
     path("workspace/reports/", include("relint.reports.urls")),
     path("workspace/", include(workspace_urls)),
     path("admin/", admin.site.urls),
+    # The public portal, last: its home page is /<lang>/ itself.
+    path("", include("relint.portal.urls")),
     prefix_default_language=True,
 )
 

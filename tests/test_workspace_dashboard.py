@@ -219,10 +219,10 @@ def test_it_tells_a_user_without_a_role_to_ask_the_coordinator(client, db):
     assert "Ask the coordinator" in response.content.decode()
 
 
-def test_it_sends_the_root_address_to_the_dashboard(client, db):
+def test_it_sends_the_root_address_to_the_portal_home(client, db):
     response = client.get("/")
     assert response.status_code == 302
-    assert response["Location"] == "/it/workspace/"
+    assert response["Location"] == "/it/"
 
 
 def test_it_refuses_other_methods_on_the_dashboard(client, personas):
