@@ -10,6 +10,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from relint.activities import urls as activity_urls
 from relint.workspace import urls as workspace_urls
 
 admin.site.site_header = "relint"
@@ -22,6 +23,8 @@ urlpatterns = [
 ]
 urlpatterns += i18n_patterns(
     path("account/", include((workspace_urls.account_urlpatterns, "account"))),
+    path("workspace/activities/", include(activity_urls)),
+    path("workspace/rounds/", include((activity_urls.round_urlpatterns, "rounds"))),
     path("workspace/", include(workspace_urls)),
     path("admin/", admin.site.urls),
     prefix_default_language=True,
