@@ -215,6 +215,8 @@ def activity_create(*, user, fields: dict, relations: ActivityRelations | None =
     ):
         raise PermissionDenied(_("You can only create activities of your own department."))
     activity.full_clean()
+    # Who made the change, also outside a request (importers, commands).
+    activity._history_user = user
     activity.save()
     if relations is not None:
         _apply_relations(activity, relations, user=user)
@@ -251,6 +253,7 @@ def activity_update(
         current.review_state = ReviewState.DRAFT
     current.version += 1
     current.full_clean()
+    current._history_user = user
     current.save()
     if relations is not None:
         _apply_relations(current, relations, user=user)
@@ -295,6 +298,7 @@ def _transition(*, user, activity: Activity, allowed_from: set[str], to: str, co
         current.accepted_snapshot = activity_record(current)
         current.accepted_snapshot["review_state"] = ReviewState.ACCEPTED
     current.full_clean()
+    current._history_user = user
     current.save()
     event.full_clean()
     event.save()
