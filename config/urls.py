@@ -11,6 +11,7 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from relint.activities import urls as activity_urls
 from relint.portal.sitemaps import SITEMAPS
 from relint.workspace import urls as workspace_urls
 
@@ -34,6 +35,8 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("account/", include((workspace_urls.account_urlpatterns, "account"))),
     path("workspace/reports/", include("relint.reports.urls")),
+    path("workspace/activities/", include(activity_urls)),
+    path("workspace/rounds/", include((activity_urls.round_urlpatterns, "rounds"))),
     path("workspace/", include(workspace_urls)),
     path("admin/", admin.site.urls),
     # The public portal, last: its home page is /<lang>/ itself.

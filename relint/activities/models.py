@@ -123,8 +123,24 @@ class ActivityQuerySet(models.QuerySet):
         return self.filter(review_state=ReviewState.ACCEPTED)
 
     def public(self) -> ActivityQuerySet:
-        """What anyone may see: accepted by the coordinator and marked public."""
-        return self.filter(review_state=ReviewState.ACCEPTED, is_public=True)
+        """What anyone may see: accepted by the coordinator and marked public.
+
+        An accepted activity reopened for a new revision stays public through
+        its `accepted_snapshot` (what the portal and report then show) until
+        the revision is accepted in turn.
+        """
+        return self.filter(
+            models.Q(review_state=ReviewState.ACCEPTED, is_public=True)
+            | (
+                ~models.Q(review_state=ReviewState.ACCEPTED)
+                & models.Q(accepted_snapshot__isnull=False, accepted_snapshot__is_public=True)
+            )
+        )
+
+    def has_accepted_version(self) -> ActivityQuerySet:
+        """Accepted now, or accepted before and under revision: the report
+        uses `accepted_snapshot` for the latter."""
+        return self.filter(models.Q(review_state=ReviewState.ACCEPTED) | models.Q(accepted_snapshot__isnull=False))
 
     def in_report(self, year: int) -> ActivityQuerySet:
         """What the annual report of `year` accounts for: every activity with an
@@ -302,7 +318,7 @@ class Activity(Timestamped):
         return self.results_en if _in_english() and self.results_en else self.results_it
 
     def get_absolute_url(self) -> str:
-        return reverse("admin:activities_activity_change", args=[self.pk])
+        return reverse("activities:detail", args=[self.pk])
 
 
 @text_integrity

@@ -229,14 +229,20 @@ class CoordinatorOverview:
     totals: StateCounts = field(default_factory=StateCounts)
 
 
-def coordinator_overview(*, today: datetime.date | None = None) -> CoordinatorOverview:
-    """The completeness of the current round, one row per department.
+def coordinator_overview(
+    *, today: datetime.date | None = None, reporting_round: ReportingRound | None = None
+) -> CoordinatorOverview:
+    """The completeness of the current round (or of `reporting_round`), one
+    row per department.
 
     Each activity counts once, in the row of its lead department. Active
     departments without any activity are listed too: they are the ones to
     remind.
     """
-    info = current_round(today)
+    if reporting_round is not None:
+        info = RoundInfo(reporting_round, today or timezone.localdate())
+    else:
+        info = current_round(today)
     overview = CoordinatorOverview(round=info)
     if info is None:
         return overview

@@ -1,0 +1,80 @@
+"""Query counts of the activity pages: the same for 20 and 2,000
+activities (and for few or many partners on the detail page)."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from relint.activities.models import Activity, ActivityPartnerCity, FundingLine, ReportingRound, RoundState
+from relint.partners.models import PartnerCity
+
+pytestmark = pytest.mark.django_db
+
+
+def _bulk(personas, count: int) -> None:
+    Activity.objects.bulk_create(
+        [
+            Activity(
+                year=2025,
+                kind="exchange",
+                title_it=f"Attività {i:05d}",
+                lead_department=personas.department_a if i % 2 else personas.department_b,
+                review_state="submitted" if i % 3 else "draft",
+                start_date=datetime.date(2025, 1, 1),
+            )
+            for i in range(count)
+        ]
+    )
+
+
+def _queries(client, url, data=None) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, data or {})
+    assert response.status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("persona", ["coordinator", "editor_a"])
+@pytest.mark.parametrize("query", [{}, {"q": "Attività", "kind": "exchange", "year": "2025"}, {"page": "2"}])
+def test_the_list_costs_the_same_for_20_and_2000_activities(client, personas, persona, query):
+    client.force_login(getattr(personas, persona))
+    _bulk(personas, 20)
+    few = _queries(client, reverse("activities:list"), query)
+    _bulk(personas, 1980)
+    many = _queries(client, reverse("activities:list"), query)
+    assert few == many
+
+
+def test_the_round_page_costs_the_same_for_20_and_2000_activities(client, personas):
+    reporting_round = ReportingRound.objects.create(
+        year=2025, deadline=datetime.date(2025, 12, 31), state=RoundState.OPEN
+    )
+    client.force_login(personas.coordinator)
+    _bulk(personas, 20)
+    few = _queries(client, reverse("rounds:detail", args=[reporting_round.pk]))
+    _bulk(personas, 1980)
+    many = _queries(client, reverse("rounds:detail", args=[reporting_round.pk]))
+    assert few == many
+
+
+def test_the_detail_page_costs_the_same_for_few_and_many_partners(client, personas):
+    client.force_login(personas.coordinator)
+    activity = Activity.objects.create(
+        year=2025, kind="exchange", title_it="Con partner", lead_department=personas.department_a
+    )
+
+    def add(count: int, start: int) -> None:
+        cities = PartnerCity.objects.bulk_create(
+            [PartnerCity(name_it=f"Città {i}", country_id="FR") for i in range(start, start + count)]
+        )
+        ActivityPartnerCity.objects.bulk_create([ActivityPartnerCity(activity=activity, city=c) for c in cities])
+        FundingLine.objects.bulk_create([FundingLine(activity=activity, source="eu", amount=i) for i in range(count)])
+
+    add(2, 0)
+    few = _queries(client, reverse("activities:detail", args=[activity.pk]))
+    add(40, 100)
+    many = _queries(client, reverse("activities:detail", args=[activity.pk]))
+    assert few == many
