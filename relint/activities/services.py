@@ -142,7 +142,7 @@ def _resolve_partners(user, relations: ActivityRelations) -> None:
     ]
     relations.organisations = [
         (
-            partner_services.organisation_create(user=user, name=target["name"], kind=target["kind"])
+            partner_services.organisation_create_inline(user=user, name=target["name"], kind=target["kind"])
             if isinstance(target, dict)
             else target,
             role,

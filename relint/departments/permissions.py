@@ -145,3 +145,33 @@ def editable_activities(user, qs: QuerySet[Activity] | None = None) -> QuerySet[
     if not roles.editable:
         return qs.none()
     return qs.filter(lead_department_id__in=roles.editable).exclude(review_state__in=LOCKED_FOR_EDITORS)
+
+
+# --- Partner registry (cities, organisations, agreements, contact persons) ---
+# Staff of any department read the registry; only the coordinator changes it.
+# Contact persons are personal data (GDPR): they follow the same rule, and no
+# public page, export or API ever shows them.
+def can_view_partners(user) -> bool:
+    """The coordinator and every editor or viewer of a department."""
+    roles = roles_of(user)
+    return roles.coordinator or bool(roles.readable)
+
+
+def can_manage_partners(user) -> bool:
+    """Create and change partner cities, relations, organisations,
+    memberships and agreements: the coordinator only."""
+    return roles_of(user).coordinator
+
+
+def can_view_contacts(user) -> bool:
+    """Contact persons' work details: staff with a role, never the public."""
+    return can_view_partners(user)
+
+
+def can_manage_contacts(user) -> bool:
+    return roles_of(user).coordinator
+
+
+def can_download_agreement_documents(user) -> bool:
+    """The signed texts and annexes are internal documents: staff only."""
+    return can_view_partners(user)

