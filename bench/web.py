@@ -216,6 +216,7 @@ def main() -> None:
     targets = pick_targets(args.data_dir)
     server = start_server(env, args.port, args.workers)
     results = {}
+    load_before = os.getloadavg()
     try:
         for name, path in targets.items():
             load(args.port, path, args.users, min(5.0, args.duration))  # warm-up
@@ -227,6 +228,7 @@ def main() -> None:
             )
     finally:
         stop_server(server)
+    load_after = os.getloadavg()
 
     command = (
         f".venv/bin/python bench/web.py --activities {args.activities} --users {args.users} "
@@ -240,7 +242,9 @@ def main() -> None:
             f"sync workers on loopback, DEBUG off; {args.users} concurrent users (keep-alive connections) for "
             f"{args.duration:g} s per page, after a 5 s warm-up, from a Python load generator on the same "
             f"{os.cpu_count()}-core machine (it takes CPU from the server: the figures are a lower bound). "
-            f"Measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}.",
+            f"Measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; the machine's 1-minute load "
+            f"average was {load_before[0]:.1f} before the run and {load_after[0]:.1f} after it (other jobs share "
+            "its cores).",
             "",
             f"Command: `{command}`",
             "",

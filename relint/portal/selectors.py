@@ -176,7 +176,9 @@ def for_list(ids) -> list[PublicActivity]:
     """The activities of `ids` (a page of `public_ids`), with what a list
     row shows, in two queries."""
     rows = (
-        Activity.objects.filter(pk__in=list(ids))
+        # Through public() again: a caller passing other ids still shows nothing hidden.
+        Activity.objects.public()
+        .filter(pk__in=list(ids))
         .select_related("lead_department")
         .prefetch_related("countries")
         .order_by("-year", "-pk")
