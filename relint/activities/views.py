@@ -525,8 +525,13 @@ def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
     attachment = get_object_or_404(ActivityAttachment.objects.select_related("activity"), pk=pk)
     if not permissions.can_view_activity(request.user, attachment.activity):
         raise Http404
+    try:
+        handle = attachment.file.open("rb")
+    except (FileNotFoundError, ValueError):
+        # The row outlived its file (a restore without media, a manual clean-up).
+        raise Http404(_("The file of this attachment is missing.")) from None
     response = FileResponse(
-        attachment.file.open("rb"),
+        handle,
         as_attachment=True,
         filename=attachment.file.name.rsplit("/", 1)[-1],
         content_type=attachment.content_type or "application/octet-stream",
