@@ -8,6 +8,7 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from django.utils import translation
 from pypdf import PdfReader
 
 from relint.activities.models import ReviewState
@@ -17,6 +18,13 @@ from tests.test_report_pdf import _activity
 
 pytestmark = pytest.mark.django_db
 YEAR = 2025
+
+
+@pytest.fixture(autouse=True)
+def italian():
+    """URLs and messages in Italian, whatever an earlier test left active."""
+    with translation.override("it"):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -44,19 +44,25 @@ def check_fonts() -> None:
         )
 
 
-@cache
+_font_directory: Path | None = None
+
+
 def font_directory() -> str:
-    """A directory holding exactly the report's fonts, made once per process.
+    """A directory holding exactly the report's fonts, made once per process
+    (and again if a temporary-file cleaner removed it from a long-lived worker).
 
     Typst searches font directories, not files, and matplotlib's directory
     holds many other fonts; copying the few files (about 2 MB) keeps the set
     exact.
     """
-    check_fonts()
-    directory = Path(tempfile.mkdtemp(prefix="relint-fonts-"))
-    for path in FONT_FILES:
-        shutil.copy2(path, directory / path.name)
-    return str(directory)
+    global _font_directory
+    if _font_directory is None or not all((_font_directory / p.name).is_file() for p in FONT_FILES):
+        check_fonts()
+        directory = Path(tempfile.mkdtemp(prefix="relint-fonts-"))
+        for path in FONT_FILES:
+            shutil.copy2(path, directory / path.name)
+        _font_directory = directory
+    return str(_font_directory)
 
 
 @cache

@@ -499,7 +499,7 @@ def labels() -> dict[str, str]:
         "partner_cities": _("Partner cities"),
         "partner_organisations": _("Partner organisations"),
         "funding": _("Funding"),
-        "sdgs": _("SDG goals"),
+        "sdgs": pgettext("field of an activity in the report", "SDG goals"),
         "description": _("Description"),
         "results": _("Results"),
         "no_partners": _("No partner city or organisation."),
