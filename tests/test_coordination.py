@@ -16,7 +16,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from icalendar import Calendar
 
 from relint.coordination import selectors, services
@@ -41,6 +41,14 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Messages are asserted in English (the source language), so URLs are
+    the /en/ ones; `test_it_speaks_italian_by_default` checks the catalogue."""
+    with translation.override("en"):
+        yield
 
 
 def _when(days: int, hour: int = 10) -> datetime.datetime:
@@ -650,3 +658,29 @@ def test_it_reports_changes_to_approved_minutes_on_the_page(client, personas, fu
     assert response.status_code == 400
     assert "approved" in response.content.decode()
     assert Decision.objects.count() == 1
+
+
+def test_it_keeps_approved_minutes_read_only_in_the_admin(client, personas, full):
+    meeting = full["meeting"]
+    services.minutes_approve(user=personas.coordinator, meeting=meeting)
+    client.force_login(personas.admin)
+    change = reverse("admin:coordination_meeting_change", args=[meeting.pk])
+    assert client.get(change).status_code == 200  # viewable
+    assert client.post(change, {"title": "Riscritta"}).status_code == 403
+    decision = reverse("admin:coordination_decision_change", args=[full["decision"].pk])
+    assert client.post(decision, {"text_it": "Riscritta"}).status_code == 403
+    assert client.post(reverse("admin:coordination_decision_delete", args=[full["decision"].pk])).status_code == 403
+    meeting.refresh_from_db()
+    full["decision"].refresh_from_db()
+    assert meeting.title == "Tavolo di coordinamento" and full["decision"].text_it == "Si partecipa."
+
+
+def test_it_speaks_italian_by_default(client, personas, meeting):
+    client.force_login(personas.coordinator)
+    with translation.override("it"):
+        url = reverse("coordination:meeting", args=[meeting.pk])
+        with pytest.raises(ValidationError, match="deve finire dopo"):
+            services.meeting_create(user=personas.coordinator, title="T", starts_at=_when(2, 12), ends_at=_when(2, 10))
+    assert url.startswith("/it/")
+    page = client.get(url).content.decode()
+    assert "Ordine del giorno" in page and "Aggiungi al tuo calendario (.ics)" in page
