@@ -4,7 +4,17 @@ and action items."""
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from relint.coordination.models import ActionItem, ActionStatus, AgendaItem, Attendance, Decision, Meeting
+from relint.coordination.models import (
+    ActionItem,
+    ActionStatus,
+    AgendaItem,
+    Attendance,
+    CalendarFeedToken,
+    Decision,
+    Meeting,
+    MeetingAttachment,
+    MinutesState,
+)
 from relint.core.admin import URL_FIELD_OVERRIDES, HistoryAdmin, count_of
 
 # Where a meeting's change page leaves the meeting for its inlines, which
@@ -12,8 +22,29 @@ from relint.core.admin import URL_FIELD_OVERRIDES, HistoryAdmin, count_of
 _MEETING_ATTRIBUTE = "_relint_meeting"
 
 
-class MeetingInlineMixin:
+def _minutes_approved(meeting) -> bool:
+    return meeting is not None and meeting.minutes_state == MinutesState.APPROVED
+
+
+class ApprovedMinutesReadOnly:
+    """Approved minutes never change, in the admin either: the records of an
+    approved meeting are read-only (the services refuse too)."""
+
+    def _meeting_of(self, obj):
+        return obj if isinstance(obj, Meeting) else getattr(obj, "meeting", None)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and not _minutes_approved(self._meeting_of(obj))
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not _minutes_approved(self._meeting_of(obj))
+
+
+class MeetingInlineMixin(ApprovedMinutesReadOnly):
     extra = 0
+
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and not _minutes_approved(obj)
 
     def get_formset(self, request, obj=None, **kwargs):
         setattr(request, _MEETING_ATTRIBUTE, obj)
@@ -68,7 +99,7 @@ class ActionItemInline(MeetingInlineMixin, admin.TabularInline):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(HistoryAdmin):
+class MeetingAdmin(ApprovedMinutesReadOnly, HistoryAdmin):
     list_display = ("title", "starts_at", "place", "state", "minutes_state", "agenda_item_count", "open_action_count")
     list_filter = ("state", "minutes_state")
     search_fields = ("title", "place", "minutes_summary")
@@ -100,7 +131,7 @@ class MeetingAdmin(HistoryAdmin):
 
 
 @admin.register(AgendaItem)
-class AgendaItemAdmin(HistoryAdmin):
+class AgendaItemAdmin(ApprovedMinutesReadOnly, HistoryAdmin):
     list_display = ("title", "meeting", "position", "proposed_by_department", "state")
     list_filter = ("state", "proposed_by_department")
     list_select_related = ("meeting", "proposed_by_department")
@@ -111,7 +142,7 @@ class AgendaItemAdmin(HistoryAdmin):
 
 
 @admin.register(Attendance)
-class AttendanceAdmin(HistoryAdmin):
+class AttendanceAdmin(ApprovedMinutesReadOnly, HistoryAdmin):
     list_display = ("meeting", "department", "person", "person_name", "status")
     list_filter = ("status", "department")
     list_select_related = ("meeting", "department", "person")
@@ -122,7 +153,7 @@ class AttendanceAdmin(HistoryAdmin):
 
 
 @admin.register(Decision)
-class DecisionAdmin(HistoryAdmin):
+class DecisionAdmin(ApprovedMinutesReadOnly, HistoryAdmin):
     list_display = ("__str__", "meeting", "agenda_item", "is_strategic", "is_public")
     list_filter = ("is_strategic", "is_public", "meeting__minutes_state")
     list_select_related = ("meeting", "agenda_item")
@@ -141,3 +172,34 @@ class ActionItemAdmin(HistoryAdmin):
     ordering = ("due_on", "pk")
     date_hierarchy = "due_on"
     autocomplete_fields = ("meeting", "decision", "activities")
+
+
+@admin.register(MeetingAttachment)
+class MeetingAttachmentAdmin(ApprovedMinutesReadOnly, HistoryAdmin):
+    list_display = ("title", "meeting", "content_type", "size", "uploaded_by", "created_at")
+    list_filter = ("content_type",)
+    list_select_related = ("meeting", "uploaded_by")
+    search_fields = ("title", "meeting__title")
+    ordering = ("-meeting__starts_at", "title")
+    # Files are added through the workspace, where their bytes are checked.
+    readonly_fields = ("meeting", "file", "content_type", "size", "uploaded_by")
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(CalendarFeedToken)
+class CalendarFeedTokenAdmin(admin.ModelAdmin):
+    """Tokens are issued by their owner; here they can only be seen as
+    existing and revoked (the secret itself is not shown)."""
+
+    list_display = ("user", "created_at", "revoked_at")
+    list_filter = ("revoked_at",)
+    list_select_related = ("user",)
+    search_fields = ("user__username", "user__last_name")
+    ordering = ("user__username", "-created_at")
+    fields = ("user", "created_at", "revoked_at")
+    readonly_fields = ("user", "created_at")
+
+    def has_add_permission(self, request):
+        return False

@@ -315,3 +315,87 @@ class ActionItem(Timestamped):
     def clean(self) -> None:
         if self.decision_id and self.decision.meeting_id != self.meeting_id:
             raise ValidationError({"decision": _("The decision belongs to another meeting.")})
+
+
+def meeting_attachment_path(instance: MeetingAttachment, filename: str) -> str:
+    return f"coordination/{instance.meeting_id}/{filename}"
+
+
+@text_integrity
+class MeetingAttachment(Timestamped):
+    """A document sent with a meeting (agenda annex, presentation, minutes
+    annex). Type and size are checked on the file's own bytes when uploaded
+    (`relint.coordination.uploads`)."""
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="attachments"
+    )
+    title = models.CharField(_("title"), max_length=300)
+    file = models.FileField(_("file"), upload_to=meeting_attachment_path, max_length=500)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size in bytes"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    history = history()
+
+    class Meta:
+        verbose_name = _("meeting attachment")
+        verbose_name_plural = _("meeting attachments")
+        ordering = ["meeting", "title", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("coordination:attachment", args=[self.meeting_id, self.pk])
+
+
+class CalendarFeedTokenQuerySet(models.QuerySet):
+    def active(self) -> CalendarFeedTokenQuerySet:
+        return self.filter(revoked_at__isnull=True)
+
+
+@text_integrity
+class CalendarFeedToken(Timestamped):
+    """The secret in the URL of a user's calendar feed of table meetings.
+
+    Calendar programs cannot sign in, so the URL itself is the credential:
+    the token comes from `secrets`, and the user can revoke it (the old URL
+    then answers 404) and get a new one.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="calendar_feed_tokens",
+    )
+    token = models.CharField(_("token"), max_length=64, unique=True, editable=False)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    objects = CalendarFeedTokenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("calendar feed token")
+        verbose_name_plural = _("calendar feed tokens")
+        ordering = ["user", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=models.Q(revoked_at__isnull=True),
+                name="coordination_feedtoken_one_active_per_user",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.created_at:%Y-%m-%d}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("coordination:feed", args=[self.token])

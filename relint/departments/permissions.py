@@ -175,3 +175,78 @@ def can_manage_contacts(user) -> bool:
 def can_download_agreement_documents(user) -> bool:
     """The signed texts and annexes are internal documents: staff only."""
     return can_view_partners(user)
+
+
+# --- The coordination table ---------------------------------------------------------------
+# The coordinator runs the table: meetings, the agenda's order and approval,
+# attendance, minutes and their approval. Department editors and the
+# delegates a department names at the table propose agenda items and update
+# their own department's action items. Any member of staff with a role reads
+# the meetings; nobody else does.
+
+
+def delegate_department_ids(user) -> frozenset[int]:
+    """Departments for which the user speaks at the table: those they edit,
+    and those whose current table membership names them as a delegate."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return frozenset()
+    roles = roles_of(user)
+    cached = getattr(user, "_relint_delegate_departments", None)
+    if cached is not None:
+        return cached
+    from django.utils import timezone
+
+    from relint.departments.models import TableMembership
+
+    today = timezone.localdate()
+    delegated = (
+        TableMembership.objects.filter(delegates=user, joined_on__lte=today)
+        .filter(Q(left_on__isnull=True) | Q(left_on__gt=today))
+        .values_list("department_id", flat=True)
+    )
+    ids = frozenset(roles.editable | set(delegated))
+    user._relint_delegate_departments = ids
+    return ids
+
+
+def can_view_meetings(user) -> bool:
+    """Staff with a role (or delegates) read the table's meetings and minutes."""
+    roles = roles_of(user)
+    return roles.coordinator or bool(roles.readable) or bool(delegate_department_ids(user))
+
+
+def can_manage_meetings(user) -> bool:
+    """Create, change and convene meetings, order and approve the agenda,
+    record attendance, minutes, decisions and action items."""
+    return roles_of(user).coordinator
+
+
+def can_approve_minutes(user) -> bool:
+    return roles_of(user).coordinator
+
+
+def can_manage_table_membership(user) -> bool:
+    return roles_of(user).coordinator
+
+
+def can_propose_agenda_item(user, meeting, department=None) -> bool:
+    """Delegates propose items for their own department, while the meeting is
+    still to be held; the coordinator proposes for anyone."""
+    from relint.coordination.models import MeetingState, MinutesState
+
+    if meeting.state in (MeetingState.HELD, MeetingState.CANCELLED) or meeting.minutes_state == MinutesState.APPROVED:
+        return False
+    if roles_of(user).coordinator:
+        return True
+    delegated = delegate_department_ids(user)
+    if department is None:
+        return bool(delegated)
+    return department.pk in delegated
+
+
+def can_update_action_item(user, action_item) -> bool:
+    """The owner department's delegates move their action's status; the
+    coordinator moves any."""
+    if roles_of(user).coordinator:
+        return True
+    return action_item.owner_department_id in delegate_department_ids(user)

@@ -19,6 +19,7 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from relint.coordination import selectors as coordination_selectors
 from relint.departments import permissions
 from relint.workspace import forms, selectors
 
@@ -119,6 +120,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         return render(
             request,
             "workspace/dashboard_department.html",
-            {"dashboard": dashboard, "requirements": selectors.REQUIRED_FOR_SUBMISSION},
+            {
+                "dashboard": dashboard,
+                "requirements": selectors.REQUIRED_FOR_SUBMISSION,
+                # The coordination table's open actions of the user's departments.
+                "open_actions": coordination_selectors.open_actions_for_dashboard(user),
+            },
         )
     return render(request, "workspace/no_role.html", status=403)
