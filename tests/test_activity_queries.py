@@ -102,3 +102,6 @@ def test_the_edit_page_costs_the_same_for_few_and_many_rows(client, personas):
     add(20, 1)
     many = _queries(client, reverse("activities:edit", args=[activity.pk]))
     assert few == many
+    # The shared choices still mark each row's own funder.
+    page = client.get(reverse("activities:edit", args=[activity.pk])).text
+    assert f'<option value="{organisations[5].pk}" selected>' in page
