@@ -184,3 +184,13 @@ def test_copy_from_last_year(client, personas):
     assert copy.city_links.get().city == city
     client.post(reverse("activities:copy", args=[activity.pk]), {"year": "2025"})
     assert Activity.objects.filter(copied_from=activity).count() == 1
+
+
+@pytest.mark.parametrize(("language", "heading"), [("it", "Nuova attività"), ("en", "New activity")])
+def test_the_pages_speak_italian_and_english(client, personas, language, heading):
+    activity = make_activity(personas)
+    client.force_login(personas.editor_a)
+    response = client.get(f"/{language}/workspace/activities/new/")
+    assert f"<h1>{heading}</h1>" in response.text
+    for url in [f"/{language}/workspace/activities/", f"/{language}/workspace/activities/{activity.pk}/"]:
+        assert client.get(url).status_code == 200

@@ -78,3 +78,30 @@ def test_the_detail_page_costs_the_same_for_few_and_many_partners(client, person
     add(40, 100)
     many = _queries(client, reverse("activities:detail", args=[activity.pk]))
     assert few == many
+
+
+def test_the_edit_page_costs_the_same_for_few_and_many_rows(client, personas):
+    from relint.partners.models import Organisation
+
+    client.force_login(personas.coordinator)
+    activity = Activity.objects.create(
+        year=2025, kind="exchange", title_it="Righe", lead_department=personas.department_a
+    )
+    organisations = Organisation.objects.bulk_create([Organisation(name=f"Org {i}", kind="ngo") for i in range(30)])
+
+    def add(count: int, start: int) -> None:
+        FundingLine.objects.bulk_create(
+            [
+                FundingLine(activity=activity, source="eu", amount=i, funder=organisations[i])
+                for i in range(start, start + count)
+            ]
+        )
+
+    add(1, 0)
+    few = _queries(client, reverse("activities:edit", args=[activity.pk]))
+    add(20, 1)
+    many = _queries(client, reverse("activities:edit", args=[activity.pk]))
+    assert few == many
+    # The shared choices still mark each row's own funder.
+    page = client.get(reverse("activities:edit", args=[activity.pk])).text
+    assert f'<option value="{organisations[5].pk}" selected>' in page

@@ -116,10 +116,21 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Create and edit -----------------------------------------------------------------
 def _formsets(data, activity: Activity | None) -> dict:
     initial = forms.initial_rows(activity)
-    return {
+    formsets = {
         prefix: formset_class(data, prefix=prefix, initial=None if data is not None else initial[prefix])
         for prefix, formset_class in forms.FORMSET_PREFIXES.items()
     }
+    # Every row's select lists the same organisations and programmes: read
+    # them once, so the page costs the same for 2 rows or 50.
+    for formset in formsets.values():
+        shared: dict = {}
+        for row in [*formset.forms, formset.empty_form]:
+            for name, field in row.fields.items():
+                if isinstance(field, forms.forms.ModelChoiceField):
+                    if name not in shared:
+                        shared[name] = list(field.choices)
+                    field.choices = shared[name]
+    return formsets
 
 
 def _relations(form: forms.ActivityForm, formsets: dict) -> services.ActivityRelations:
