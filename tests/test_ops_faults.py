@@ -60,19 +60,20 @@ def server(new_instance):
         "-m", "gunicorn", "config.wsgi:application", "--bind", f"127.0.0.1:{port}", "--workers", "2"
     )
     base = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while True:
-        try:
-            urllib.request.urlopen(base + "/health/", timeout=5)  # noqa: S310 - loopback only
-            break
-        except (urllib.error.URLError, ConnectionError):
-            if time.time() > deadline:
-                process.kill()
-                raise
-            time.sleep(0.3)
-    yield instance, base, session_key
-    process.terminate()
-    process.wait(timeout=30)
+    try:
+        deadline = time.time() + 180
+        while True:
+            try:
+                urllib.request.urlopen(base + "/health/", timeout=20)  # noqa: S310 - loopback only
+                break
+            except OSError:
+                if time.time() > deadline:
+                    raise
+                time.sleep(0.5)
+        yield instance, base, session_key
+    finally:
+        process.terminate()
+        process.wait(timeout=60)
 
 
 def _database(instance, allow: bool) -> None:
