@@ -143,3 +143,17 @@ def test_a_request_key_of_someone_else_is_refused(personas):
         run_once(user=personas.editor_b, key=key, create=create)
     with pytest.raises(ValidationError):
         parse_key("not-a-uuid")
+
+
+def test_the_form_tag_gives_a_fresh_valid_key():
+    import re
+
+    from django.template import Context, Template
+
+    from relint.ops.idempotency import parse_key
+
+    template = Template("{% load ops_tags %}{% request_key_field %}")
+    first, second = (template.render(Context()) for _ in range(2))
+    keys = [re.search(r'name="request_key" value="([^"]+)"', html).group(1) for html in (first, second)]
+    assert keys[0] != keys[1]
+    assert all(parse_key(key) for key in keys)

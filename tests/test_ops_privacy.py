@@ -125,3 +125,25 @@ def test_the_purge_deletes_only_contacts_past_the_retention(personas, settings, 
     assert "old@example.org" not in _all_text(old.pk)
     # The deletion itself is in the history, without the values.
     assert ContactPerson.history.filter(id=old.pk, history_type="-").exists()
+
+
+def test_no_public_url_or_flat_record_shows_a_contact(client, personas):
+    """Every URL of the URLconf, signed out (portal, API and exports are
+    covered as soon as they are routed), and the flat records that exports
+    and the report are built from."""
+    from relint.activities.models import Activity
+    from relint.activities.serializers import activity_record
+    from tests.test_ops_headers import concrete_urls
+
+    secret = {"email": "segreto.contatto@partner.example", "phone": "+39 011 999 8877", "last_name": "Riservatissimi"}
+    ContactPerson.objects.create(first_name="Ugo", **secret)
+    Activity.objects.create(year=2025, kind="exchange", title_it="Pubblica", lead_department=personas.department_a)
+    leaks = []
+    for url in concrete_urls(personas.admin):
+        response = client.get(url)
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        leaks += [f"{url}: {value}" for value in secret.values() if value.encode() in body]
+    for activity in Activity.objects.all():
+        text = json.dumps(activity_record(activity))
+        leaks += [f"record {activity.pk}: {value}" for value in secret.values() if value in text]
+    assert leaks == []
