@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "relint.coordination",
     "relint.reports",
     "relint.workspace",
+    "relint.exchange",
 ]
 
 MIDDLEWARE = [
