@@ -22,6 +22,7 @@ urlpatterns = [
 ]
 urlpatterns += i18n_patterns(
     path("account/", include((workspace_urls.account_urlpatterns, "account"))),
+    path("workspace/import/", include("relint.exchange.urls")),
     path("workspace/", include(workspace_urls)),
     path("admin/", admin.site.urls),
     prefix_default_language=True,

@@ -427,7 +427,8 @@ class Planner:
             desired.values["start"], end = period
             if values.is_blank(raw.get("end")):
                 desired.values["end"] = end
-                raw = {k: v for k, v in raw.items() if k != "end"}
+            # Parsed already: the plain date parsers below skip these cells.
+            raw = {k: v for k, v in raw.items() if k != "start" and (k != "end" or "end" not in desired.values)}
         attempt("start", values.parse_date)
         attempt("end", values.parse_date)
         attempt("programme", lambda v: None if values.is_blank(v) else m.programme(text(v)).pk)
@@ -633,7 +634,18 @@ class Planner:
         for name, value in self.model_fields(target).items():
             setattr(probe, name, value)
         try:
-            probe.clean_fields(exclude=["uid", "accepted_snapshot", "version", "created_by", "copied_from"])
+            # Related records were matched already; their validation would query.
+            probe.clean_fields(
+                exclude=[
+                    "uid",
+                    "accepted_snapshot",
+                    "version",
+                    "created_by",
+                    "copied_from",
+                    "lead_department",
+                    "programme",
+                ]
+            )
         except ValidationError as error:
             for name, messages in error.message_dict.items():
                 key = {"start_date": "start", "end_date": "end", "lead_department": "lead_department"}.get(name, name)

@@ -7,6 +7,7 @@ The upload page and `manage.py import_workbook` both call these functions.
 from __future__ import annotations
 
 import hashlib
+import threading
 
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
@@ -21,6 +22,10 @@ from relint.exchange.reading import FileRefusedError, open_source
 # Any constant: the key of the PostgreSQL advisory lock that lets one import
 # commit at a time, so that the rows of two imports never interleave.
 _IMPORT_LOCK_KEY = 7_310_006
+# Imports in one process queue here first: SQLite's in-memory and
+# shared-cache databases answer "table is locked" instead of waiting.
+# Across processes the database lock below does the same.
+_PROCESS_LOCK = threading.Lock()
 
 
 class ImportRefusedError(Exception):
@@ -100,6 +105,11 @@ def import_run_commit(*, user, run: ImportRun, progress=None) -> ImportRun:
         raise PermissionDenied(_("Only the person who uploaded the file can import it."))
     if not can_import(user):
         raise PermissionDenied(_("Only the coordinator and department editors import files."))
+    with _PROCESS_LOCK:
+        return _commit(user=user, run=run, progress=progress)
+
+
+def _commit(*, user, run: ImportRun, progress) -> ImportRun:
     try:
         with transaction.atomic():
             _take_import_lock()
