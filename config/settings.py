@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "relint.workspace",
     "relint.ops",
     "relint.portal",
+    "relint.exchange",
 ]
 
 MIDDLEWARE = [

@@ -39,6 +39,7 @@ urlpatterns += i18n_patterns(
     path("workspace/rounds/", include((activity_urls.round_urlpatterns, "rounds"))),
     path("workspace/partners/", include("relint.partners.urls")),
     path("workspace/table/", include("relint.coordination.urls")),
+    path("workspace/import/", include("relint.exchange.urls")),
     path("workspace/", include(workspace_urls)),
     path("admin/", admin.site.urls),
     # The public portal, last: its home page is /<lang>/ itself.

@@ -561,3 +561,74 @@ def round_send_reminders(*, user, reporting_round: ReportingRound) -> int:
             body = render_to_string("activities/email/reminder.txt", context)
             sent += send_mail(subject, body, None, [editor.email])
     return sent
+
+
+@transaction.atomic
+def activity_set_relations(
+    *,
+    user,
+    activity: Activity,
+    expected_version: int,
+    departments=None,
+    countries=None,
+    sdgs=None,
+    partner_cities=None,
+    partner_organisations=None,
+    funding=None,
+) -> Activity:
+    """Replace an activity's participating departments, countries, SDGs,
+    partner cities and organisations (with their roles) and funding lines.
+
+    Only the arguments given are replaced. Ids, not objects: `departments`
+    are department ids, `countries` ISO codes, `sdgs` numbers,
+    `partner_cities` / `partner_organisations` (id, role) pairs, `funding`
+    (source, programme id or 0, funder id or 0, amount, note) tuples. The
+    activity's version rises, as for any edit (decisions.md, entry 11).
+    """
+    from relint.activities.models import ActivityPartnerCity, ActivityPartnerOrganisation, FundingLine
+
+    current = _locked(activity.pk)
+    if current.version != expected_version:
+        raise EditConflictError(current, expected_version)
+    if not permissions.can_edit_activity(user, current):
+        raise PermissionDenied(_("You cannot change this activity."))
+    if departments is not None:
+        current.departments.set(departments)
+    if countries is not None:
+        current.countries.set(countries)
+    if sdgs is not None:
+        current.sdgs.set(sdgs)
+    if partner_cities is not None:
+        current.city_links.all().delete()
+        for city_id, role in partner_cities:
+            link = ActivityPartnerCity(activity=current, city_id=city_id, role=role)
+            link.full_clean(exclude=["activity", "city"], validate_unique=False, validate_constraints=False)
+            link.save()
+    if partner_organisations is not None:
+        current.organisation_links.all().delete()
+        for organisation_id, role in partner_organisations:
+            link = ActivityPartnerOrganisation(activity=current, organisation_id=organisation_id, role=role)
+            link.full_clean(exclude=["activity", "organisation"], validate_unique=False, validate_constraints=False)
+            link.save()
+    if funding is not None:
+        current.funding_lines.all().delete()
+        for source, programme_id, funder_id, amount, note in funding:
+            line = FundingLine(
+                activity=current,
+                source=source,
+                programme_id=programme_id or None,
+                funder_id=funder_id or None,
+                amount=amount,
+                note=note,
+            )
+            line.full_clean(exclude=["activity", "programme", "funder"], validate_constraints=False)
+            line.save()
+    # The conditional update of entry 11: the row lock above already
+    # serialises writers, the WHERE clause makes a lost update impossible.
+    updated = Activity.objects.filter(pk=current.pk, version=expected_version).update(
+        version=expected_version + 1, updated_at=timezone.now()
+    )
+    if not updated:
+        raise EditConflictError(Activity.objects.get(pk=current.pk), expected_version)
+    current.version = expected_version + 1
+    return current

@@ -1,0 +1,208 @@
+"""The columns of the activities sheet: their Italian and English headers,
+what they hold, and how a header in a workbook is recognised.
+
+docs/import.md documents the same table for people; the downloadable
+template and the export are written from it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+from relint.exchange.values import normalise
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header_it: str
+    header_en: str
+    help: str
+    aliases: tuple[str, ...] = ()
+    required: bool = False
+    width: int = 18
+
+    def headers(self) -> set[str]:
+        return {normalise(h) for h in (self.key, self.header_it, self.header_en, *self.aliases)}
+
+
+ACTIVITY_COLUMNS: tuple[Column, ...] = (
+    Column(
+        "uid",
+        "uid",
+        "uid",
+        _("Leave empty for a new activity; filled in by the export: do not change it."),
+        aliases=("id", "identificativo"),
+        width=38,
+    ),
+    Column(
+        "year",
+        "Anno",
+        "Year",
+        _("Reporting year, e.g. 2025."),
+        aliases=("anno di riferimento",),
+        required=True,
+        width=8,
+    ),
+    Column(
+        "lead_department",
+        "Settore capofila",
+        "Lead department",
+        _("Code or name of the department."),
+        aliases=("settore", "department", "capofila"),
+        required=True,
+        width=30,
+    ),
+    Column(
+        "kind",
+        "Tipologia",
+        "Kind",
+        _("One of the kinds in the list."),
+        aliases=("tipo", "type"),
+        required=True,
+        width=30,
+    ),
+    Column(
+        "title_it",
+        "Titolo",
+        "Title (Italian)",
+        _("Title in Italian (at most 300 characters)."),
+        aliases=("titolo italiano", "titolo it", "title", "title it"),
+        required=True,
+        width=40,
+    ),
+    Column(
+        "title_en", "Titolo (inglese)", "Title (English)", _("Optional."), aliases=("titolo en", "title en"), width=30
+    ),
+    Column(
+        "description_it",
+        "Descrizione",
+        "Description (Italian)",
+        _("Optional."),
+        aliases=("descrizione italiano", "description", "description it"),
+        width=40,
+    ),
+    Column(
+        "description_en",
+        "Descrizione (inglese)",
+        "Description (English)",
+        _("Optional."),
+        aliases=("description en",),
+        width=30,
+    ),
+    Column("results_it", "Risultati", "Results (Italian)", _("Optional."), aliases=("results", "results it"), width=30),
+    Column("results_en", "Risultati (inglese)", "Results (English)", _("Optional."), aliases=("results en",), width=30),
+    Column(
+        "status",
+        "Stato",
+        "Status",
+        _("Planned, ongoing, completed or cancelled (default: planned)."),
+        aliases=("stato di avanzamento",),
+        width=14,
+    ),
+    Column(
+        "start",
+        "Inizio",
+        "Start",
+        _("31/12/2025, 2025-12-31, 12/2025, 2025, or a range such as 2000-2006."),
+        aliases=("data inizio", "start date", "data di inizio", "periodo", "period"),
+        width=12,
+    ),
+    Column(
+        "end",
+        "Fine",
+        "End",
+        _("As the start; empty if unknown."),
+        aliases=("data fine", "end date", "data di fine"),
+        width=12,
+    ),
+    Column(
+        "programme",
+        "Programma",
+        "Programme",
+        _("Code or name of the funding programme (FESR, Interreg...)."),
+        aliases=("programma di finanziamento",),
+        width=16,
+    ),
+    Column(
+        "departments",
+        "Settori partecipanti",
+        "Participating departments",
+        _("Codes or names, separated by semicolons."),
+        aliases=("altri settori",),
+        width=24,
+    ),
+    Column(
+        "countries",
+        "Paesi",
+        "Countries",
+        _("ISO codes or names, separated by semicolons."),
+        aliases=("paese", "country"),
+        width=16,
+    ),
+    Column(
+        "partner_cities",
+        "Città partner",
+        "Partner cities",
+        _("“City (country code): role”, separated by semicolons; e.g. “Köln (DE): partner; Lyon (FR): capofila”."),
+        aliases=("citta", "cities"),
+        width=30,
+    ),
+    Column(
+        "partner_organisations",
+        "Organizzazioni partner",
+        "Partner organisations",
+        _("“Name or acronym: role”, separated by semicolons."),
+        aliases=("organizzazioni", "organisations", "partner organizations"),
+        width=30,
+    ),
+    Column(
+        "funding",
+        "Finanziamenti",
+        "Funding",
+        _(
+            "One line per source, separated by semicolons: “source | programme | amount | funder | note”, "
+            "e.g. “Unione europea | FESR | € 12.000,00”."
+        ),
+        aliases=("fonti di finanziamento",),
+        width=36,
+    ),
+    Column(
+        "sdgs",
+        "Obiettivi SDG",
+        "SDGs",
+        _("Numbers from 1 to 17, separated by semicolons."),
+        aliases=("sdg", "obiettivi", "goals"),
+        width=12,
+    ),
+    Column(
+        "dac_sector",
+        "Settore DAC",
+        "DAC sector",
+        _("OECD DAC 5-digit code, for cooperation projects."),
+        aliases=("codice dac",),
+        width=10,
+    ),
+    Column(
+        "is_public",
+        "Pubblica",
+        "Public",
+        _("Sì or no: shown on the public portal once accepted (default: sì)."),
+        aliases=("pubblico", "visibile"),
+        width=10,
+    ),
+)
+
+COLUMNS_BY_KEY = {column.key: column for column in ACTIVITY_COLUMNS}
+_HEADER_INDEX = {header: column for column in ACTIVITY_COLUMNS for header in column.headers()}
+
+ACTIVITY_SHEET_NAMES = {normalise(name) for name in ("Attività", "Activities", "Attivita", "CSV")}
+IGNORED_SHEET_NAMES = {normalise(name) for name in ("Istruzioni", "Instructions", "Elenchi", "Lists")}
+
+
+def match_header(text) -> Column | None:
+    if text is None:
+        return None
+    return _HEADER_INDEX.get(normalise(str(text)))
