@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "simple_history",
     "django_tasks",
     "django_tasks_db",
+    "ninja",
     "relint.core",
     "relint.accounts",
     "relint.departments",
@@ -52,6 +53,7 @@ INSTALLED_APPS = [
     "relint.coordination",
     "relint.reports",
     "relint.workspace",
+    "relint.api",
 ]
 
 MIDDLEWARE = [

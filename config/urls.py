@@ -10,6 +10,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from relint.api.api import api as public_api
 from relint.workspace import urls as workspace_urls
 
 admin.site.site_header = "relint"
@@ -17,6 +18,7 @@ admin.site.site_title = "relint"
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", public_api.urls),
     # The language comes from the cookie or the browser (LocaleMiddleware).
     path("", RedirectView.as_view(pattern_name="workspace:dashboard", permanent=False)),
 ]

@@ -126,6 +126,15 @@ class ActivityQuerySet(models.QuerySet):
         """What anyone may see: accepted by the coordinator and marked public."""
         return self.filter(review_state=ReviewState.ACCEPTED, is_public=True)
 
+    def published(self) -> ActivityQuerySet:
+        """What the portal, API and exports show: the public accepted
+        activities, and those under revision whose accepted version was public
+        (they are shown as accepted, from `accepted_snapshot`)."""
+        return self.filter(
+            models.Q(review_state=ReviewState.ACCEPTED, is_public=True)
+            | (~models.Q(review_state=ReviewState.ACCEPTED) & models.Q(accepted_snapshot__is_public=True))
+        )
+
     def of_department(self, department) -> ActivityQuerySet:
         """Led by the department, or involving it."""
         return self.filter(models.Q(lead_department=department) | models.Q(departments=department)).distinct()
