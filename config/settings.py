@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "relint.reports",
     "relint.workspace",
     "relint.api",
+    "relint.opendata",
 ]
 
 MIDDLEWARE = [

@@ -26,6 +26,7 @@ urlpatterns += i18n_patterns(
     path("account/", include((workspace_urls.account_urlpatterns, "account"))),
     path("workspace/", include(workspace_urls)),
     path("admin/", admin.site.urls),
+    path("open-data/", include("relint.opendata.urls")),
     prefix_default_language=True,
 )
 
