@@ -8,5 +8,6 @@ app_name = "opendata"
 
 urlpatterns = [
     path("", views.index, name="index"),
+    path("catalogue.<str:fmt>", views.catalogue, name="catalogue"),
     path("<slug:slug>.<str:fmt>", views.download, name="download"),
 ]

@@ -19,6 +19,19 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+def catalogue(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The DCAT-AP_IT catalogue, as Turtle (ttl) or JSON-LD (jsonld)."""
+    from relint.opendata.catalogue import build_graph
+
+    kinds = {"ttl": ("turtle", "text/turtle"), "jsonld": ("json-ld", "application/ld+json")}
+    if fmt not in kinds:
+        raise Http404
+    graph = build_graph(request.build_absolute_uri("/").rstrip("/"))
+    rdf_format, content_type = kinds[fmt]
+    return HttpResponse(graph.serialize(format=rdf_format), content_type=f"{content_type}; charset=utf-8")
+
+
+@require_GET
 def download(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
     dataset = get_dataset(slug)
     if dataset is None or fmt not in FORMATS:
