@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "simple_history",
     "django_tasks",
     "django_tasks_db",
+    "ninja",
     "relint.core",
     "relint.accounts",
     "relint.departments",
@@ -56,6 +57,8 @@ INSTALLED_APPS = [
     "relint.ops",
     "relint.portal",
     "relint.exchange",
+    "relint.api",
+    "relint.opendata",
 ]
 
 MIDDLEWARE = [

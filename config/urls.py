@@ -12,6 +12,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from relint.activities import urls as activity_urls
+from relint.api.api import api as public_api
 from relint.portal.sitemaps import SITEMAPS
 from relint.workspace import urls as workspace_urls
 
@@ -21,6 +22,7 @@ admin.site.site_title = "relint"
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("relint.ops.urls")),
+    path("api/v1/", public_api.urls),
     # The language comes from the cookie or the browser (LocaleMiddleware).
     path("", RedirectView.as_view(pattern_name="portal:home", permanent=False)),
     # The public portal's sitemaps, both languages in each (relint/portal/sitemaps.py).
@@ -42,6 +44,7 @@ urlpatterns += i18n_patterns(
     path("workspace/import/", include("relint.exchange.urls")),
     path("workspace/", include(workspace_urls)),
     path("admin/", admin.site.urls),
+    path("open-data/", include("relint.opendata.urls")),
     # The public portal, last: its home page is /<lang>/ itself.
     path("", include("relint.portal.urls")),
     prefix_default_language=True,

@@ -1,0 +1,39 @@
+"""The open-data page and the dataset downloads."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from relint.opendata.datasets import FORMATS, LICENCE_URL, all_datasets, get_dataset
+from relint.opendata.exports import export_response
+
+
+@require_GET
+def index(request: HttpRequest) -> HttpResponse:
+    """Every dataset with its formats, licence and update date
+    (template opendata/index.html)."""
+    rows = [{"dataset": d, "updated": d.updated()} for d in all_datasets()]
+    return render(request, "opendata/index.html", {"rows": rows, "formats": FORMATS, "licence_url": LICENCE_URL})
+
+
+@require_GET
+def catalogue(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The DCAT-AP_IT catalogue, as Turtle (ttl) or JSON-LD (jsonld)."""
+    from relint.opendata.catalogue import build_graph
+
+    kinds = {"ttl": ("turtle", "text/turtle"), "jsonld": ("json-ld", "application/ld+json")}
+    if fmt not in kinds:
+        raise Http404
+    graph = build_graph(request.build_absolute_uri("/").rstrip("/"))
+    rdf_format, content_type = kinds[fmt]
+    return HttpResponse(graph.serialize(format=rdf_format), content_type=f"{content_type}; charset=utf-8")
+
+
+@require_GET
+def download(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
+    dataset = get_dataset(slug)
+    if dataset is None or fmt not in FORMATS:
+        raise Http404
+    return export_response(dataset.queryset(), dataset.record, fmt, slug)
