@@ -56,7 +56,7 @@ class RegistryForm(BootstrapItaliaMixin, forms.ModelForm):
 
     def clean(self) -> dict:
         cleaned = super().clean()
-        for name, value in cleaned.items():
+        for name, value in list(cleaned.items()):
             if isinstance(value, str) and _MARKUP.search(value):
                 self.add_error(name, _("HTML tags are not allowed here; write plain text."))
         return cleaned

@@ -77,6 +77,12 @@ def _add_errors(form, error: ValidationError) -> None:
         form.add_error(name if name in form.fields and name != NON_FIELD_ERRORS else None, errors)
 
 
+def _posted(request: HttpRequest):
+    # Not `request.POST or None`: an empty POST is a submission too, and must
+    # get its errors rather than a blank form.
+    return request.POST if request.method == "POST" else None
+
+
 def _page(request: HttpRequest, qs: QuerySet):
     return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
 
@@ -142,7 +148,7 @@ def city_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @manager
 @require_http_methods(["GET", "POST"])
 def city_create(request: HttpRequest) -> HttpResponse:
-    form = forms.CityForm(request.POST or None)
+    form = forms.CityForm(_posted(request))
     city = _save_form(request, form, lambda data: services.partner_city_create(user=request.user, fields=_fields(form)))
     if city:
         messages.success(request, _("The partner city has been created."))
@@ -156,7 +162,7 @@ def city_edit(request: HttpRequest, pk: int) -> HttpResponse:
     city = get_object_or_404(PartnerCity, pk=pk)
     # Before the form: validating it writes the submitted values on `city`.
     title = _("Edit %(name)s") % {"name": city.name}
-    form = forms.CityForm(request.POST or None, instance=city)
+    form = forms.CityForm(_posted(request), instance=city)
     saved = _save_form(
         request, form, lambda data: services.partner_city_update(user=request.user, city=city, fields=_fields(form))
     )
@@ -175,7 +181,7 @@ def city_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def relation_create(request: HttpRequest, pk: int) -> HttpResponse:
     city = get_object_or_404(PartnerCity, pk=pk)
-    form = forms.RelationForm(request.POST or None, instance=CityRelation(city=city))
+    form = forms.RelationForm(_posted(request), instance=CityRelation(city=city))
     relation = _save_form(
         request, form, lambda data: services.city_relation_create(user=request.user, city=city, fields=_fields(form))
     )
@@ -194,7 +200,7 @@ def relation_create(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def relation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     relation = get_object_or_404(CityRelation.objects.select_related("city"), pk=pk)
-    form = forms.RelationForm(request.POST or None, instance=relation)
+    form = forms.RelationForm(_posted(request), instance=relation)
     saved = _save_form(
         request,
         form,
@@ -246,7 +252,7 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @manager
 @require_http_methods(["GET", "POST"])
 def organisation_create(request: HttpRequest) -> HttpResponse:
-    form = forms.OrganisationForm(request.POST or None)
+    form = forms.OrganisationForm(_posted(request))
     organisation = _save_form(
         request, form, lambda data: services.organisation_create(user=request.user, fields=_fields(form))
     )
@@ -261,7 +267,7 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
 def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = get_object_or_404(Organisation, pk=pk)
     title = _("Edit %(name)s") % {"name": organisation.name}
-    form = forms.OrganisationForm(request.POST or None, instance=organisation)
+    form = forms.OrganisationForm(_posted(request), instance=organisation)
     saved = _save_form(
         request,
         form,
@@ -285,7 +291,7 @@ def membership_create(request: HttpRequest, pk: int) -> HttpResponse:
     or, on a committee's page, of a new member."""
     organisation = get_object_or_404(Organisation, pk=pk)
     side = "committee" if organisation.kind == OrganisationKind.COMMITTEE else "member"
-    form = forms.MembershipForm(request.POST or None, initial={side: organisation})
+    form = forms.MembershipForm(_posted(request), initial={side: organisation})
     membership = _save_form(request, form, lambda data: services.membership_create(user=request.user, fields=data))
     if membership:
         messages.success(request, _("The membership has been added."))
@@ -302,7 +308,7 @@ def membership_create(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def membership_edit(request: HttpRequest, pk: int) -> HttpResponse:
     membership = get_object_or_404(CommitteeMembership.objects.select_related("committee", "member"), pk=pk)
-    form = forms.MembershipForm(request.POST or None, instance=membership)
+    form = forms.MembershipForm(_posted(request), instance=membership)
     saved = _save_form(
         request,
         form,
@@ -365,7 +371,7 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @manager
 @require_http_methods(["GET", "POST"])
 def agreement_create(request: HttpRequest) -> HttpResponse:
-    form = forms.AgreementForm(request.POST or None)
+    form = forms.AgreementForm(_posted(request))
     agreement = _save_form(
         request, form, lambda data: services.agreement_create(user=request.user, fields=_fields(form))
     )
@@ -379,7 +385,7 @@ def agreement_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
     agreement = get_object_or_404(Agreement, pk=pk)
-    form = forms.AgreementForm(request.POST or None, instance=agreement)
+    form = forms.AgreementForm(_posted(request), instance=agreement)
     saved = _save_form(
         request,
         form,
@@ -400,7 +406,7 @@ def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def party_create(request: HttpRequest, pk: int) -> HttpResponse:
     agreement = get_object_or_404(Agreement, pk=pk)
-    form = forms.PartyForm(request.POST or None, instance=AgreementParty(agreement=agreement))
+    form = forms.PartyForm(_posted(request), instance=AgreementParty(agreement=agreement))
     party = _save_form(
         request,
         form,
@@ -431,7 +437,7 @@ def party_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def document_create(request: HttpRequest, pk: int) -> HttpResponse:
     agreement = get_object_or_404(Agreement, pk=pk)
-    form = forms.DocumentForm(request.POST or None, request.FILES or None)
+    form = forms.DocumentForm(_posted(request), request.FILES if request.method == "POST" else None)
     document = _save_form(
         request,
         form,
@@ -490,7 +496,7 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @contact_manager
 @require_http_methods(["GET", "POST"])
 def contact_create(request: HttpRequest) -> HttpResponse:
-    form = forms.ContactForm(request.POST or None)
+    form = forms.ContactForm(_posted(request))
     contact = _save_form(
         request, form, lambda data: services.contact_person_create(user=request.user, fields=_fields(form))
     )
@@ -505,7 +511,7 @@ def contact_create(request: HttpRequest) -> HttpResponse:
 def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
     contact = get_object_or_404(ContactPerson, pk=pk)
     title = _("Edit %(name)s") % {"name": str(contact)}
-    form = forms.ContactForm(request.POST or None, instance=contact)
+    form = forms.ContactForm(_posted(request), instance=contact)
     saved = _save_form(
         request,
         form,
