@@ -141,6 +141,11 @@ def check_headers(url: str, response) -> list[str]:
         for tag in re.findall(rb"<script\b[^>]*>", response.content):
             if b" src=" in tag:
                 continue
+            # A data block (JSON for a script to read) is never executed, so
+            # CSP does not govern it; any other type, or none, is code.
+            script_type = re.search(rb'\btype="([^"]+)"', tag)
+            if script_type and script_type.group(1) in (b"application/json", b"application/ld+json"):
+                continue
             if nonce is None or f'nonce="{nonce.group(1)}"'.encode() not in tag:
                 problems.append(f"{url}: inline script without the response's nonce: {tag[:80]!r}")
     return problems
