@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from relint.core.models import Continent, Country
 from relint.departments.models import Department
-from relint.partners import selectors
+from relint.partners import selectors, services
 from relint.partners.documents import ALLOWED_EXTENSIONS, MAX_DOCUMENT_SIZE
 from relint.partners.models import (
     Agreement,
@@ -134,18 +134,7 @@ class ContactFilterForm(BootstrapItaliaMixin, forms.Form):
 class CityForm(RegistryForm):
     class Meta:
         model = PartnerCity
-        fields = (
-            "name_it",
-            "name_en",
-            "name_local",
-            "country",
-            "region",
-            "latitude",
-            "longitude",
-            "geonames_id",
-            "population",
-            "notes",
-        )
+        fields = services.CITY_FIELDS  # the fields its service may set
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -155,18 +144,7 @@ class CityForm(RegistryForm):
 class RelationForm(RegistryForm):
     class Meta:
         model = CityRelation
-        fields = (
-            "kind",
-            "state",
-            "signed_on",
-            "signed_precision",
-            "ratified_by",
-            "ratified_on",
-            "deliberation_ref",
-            "ended_on",
-            "agreement",
-            "notes",
-        )
+        fields = services.RELATION_FIELDS  # the fields its service may set
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -190,19 +168,7 @@ class OrganisationForm(RegistryForm):
 
     class Meta:
         model = Organisation
-        fields = (
-            "name",
-            "name_en",
-            "acronym",
-            "kind",
-            "profit_kind",
-            "country",
-            "city",
-            "website",
-            "description_it",
-            "description_en",
-            "iati_ref",
-        )
+        fields = services.ORGANISATION_FIELDS  # the fields its service may set
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -213,7 +179,7 @@ class OrganisationForm(RegistryForm):
 class MembershipForm(RegistryForm):
     class Meta:
         model = CommitteeMembership
-        fields = ("committee", "member", "joined_year", "left_year")
+        fields = services.MEMBERSHIP_FIELDS  # the fields its service may set
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -225,21 +191,7 @@ class MembershipForm(RegistryForm):
 class AgreementForm(RegistryForm):
     class Meta:
         model = Agreement
-        fields = (
-            "kind",
-            "title_it",
-            "title_en",
-            "summary_it",
-            "summary_en",
-            "signed_on",
-            "signed_precision",
-            "valid_from",
-            "valid_until",
-            "deliberation_ref",
-            "deliberation_on",
-            "lead_department",
-            "notes",
-        )
+        fields = services.AGREEMENT_FIELDS  # the fields its service may set
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -249,7 +201,7 @@ class AgreementForm(RegistryForm):
 class PartyForm(RegistryForm):
     class Meta:
         model = AgreementParty
-        fields = ("organisation", "city", "signatory")
+        fields = services.PARTY_FIELDS  # the fields its service may set
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -297,18 +249,7 @@ class DocumentForm(BootstrapItaliaMixin, forms.Form):
 class ContactForm(RegistryForm):
     class Meta:
         model = ContactPerson
-        fields = (
-            "first_name",
-            "last_name",
-            "job_title",
-            "organisation",
-            "city",
-            "email",
-            "phone",
-            "languages",
-            "notes",
-            "last_confirmed_on",
-        )
+        fields = services.CONTACT_FIELDS  # the fields its service may set
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
