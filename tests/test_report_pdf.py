@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 from pypdf import PdfReader
 
 from relint.activities.models import (
@@ -273,3 +274,48 @@ def test_the_html_edition_escapes_every_text(personas):
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert html.count('role="img" aria-label=') == 6
     assert '<th scope="col">' in html
+
+
+def test_the_pdf_is_pdf_a_2a_and_pdf_ua_1(personas):
+    _activity(personas.department_a, "Archiviabile")
+
+    _rendered, reader, _text = _pdf()
+
+    root = reader.trailer["/Root"]
+    xmp = root["/Metadata"].get_object().get_data().decode("utf-8")
+    assert re.search(r"<pdfaid:part>2</pdfaid:part>", xmp), xmp[:2000]
+    assert re.search(r"<pdfaid:conformance>A</pdfaid:conformance>", xmp)
+    assert re.search(r"<pdfuaid:part>1</pdfuaid:part>", xmp)
+    intent = root["/OutputIntents"][0].get_object()
+    assert intent["/S"] == "/GTS_PDFA1"
+    assert "/DestOutputProfile" in intent
+    assert "/StructTreeRoot" in root
+    assert root["/Lang"] == "it-IT"
+
+
+def test_the_page_count_is_read_from_the_page_tree():
+    from pypdf import PdfWriter
+
+    from relint.reports.render import page_count
+
+    writer = PdfWriter()
+    for _ in range(3):
+        writer.add_blank_page(width=200, height=200)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    # pypdf lays the file out differently from Typst: the fallback reads it.
+    assert page_count(buffer.getvalue()) == 3
+
+
+def test_chart_labels_are_escaped_text_and_an_empty_chart_says_so():
+    from relint.reports.charts import bar_chart
+
+    with translation.override("it"):
+        chart = bar_chart("Titolo", [{"label": "Cost $5 & <b>$6</b>", "value": 3}])
+        empty = bar_chart("Vuoto", [])
+
+    # Text, not mathtext or markup: the dollar signs and the tag stay literal.
+    assert ">Cost $5 &amp; &lt;b&gt;$6&lt;/b&gt;</text>" in chart["svg"]
+    assert "<b>" not in chart["svg"]
+    assert ">Nessun dato per quest'anno.</text>" in empty["svg"]
+    assert empty["alt"] == "Vuoto: nessun dato per quest'anno."
