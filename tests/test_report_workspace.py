@@ -13,7 +13,7 @@ from pypdf import PdfReader
 
 from relint.activities.models import ReviewState
 from relint.reports import services
-from relint.reports.models import AnnualReport, ReportForeword, ReportState
+from relint.reports.models import AnnualReport, BuildStage, ReportForeword, ReportState
 from tests.test_report_pdf import _activity
 
 pytestmark = pytest.mark.django_db
@@ -189,6 +189,47 @@ def test_a_running_build_is_polled_and_never_blocks(client, personas):
     assert '<meta http-equiv="refresh" content="5">' in page  # inside <noscript>
     fragment = client.get(reverse("reports:status", args=[report.pk])).content.decode()
     assert 'value="45"' in fragment
+
+
+def test_a_build_reports_each_stage_as_it_starts(personas, monkeypatch):
+    _activity(personas.department_a, "Per fasi")
+    seen = []
+    step = services._step
+
+    def watched(report, stage):
+        step(report, stage)
+        # What a polling request reads at that moment, from the database.
+        seen.append(AnnualReport.objects.values_list("state", "stage", "progress").get(pk=report.pk))
+
+    monkeypatch.setattr(services, "_step", watched)
+
+    report = _ready(personas)
+
+    assert seen == [
+        ("building", "data", 5),
+        ("building", "charts", 12),
+        ("building", "compile", 15),
+        ("building", "store", 92),
+    ]
+    assert (report.stage, report.progress) == ("", 100)
+
+
+def test_the_page_names_the_running_stage_and_the_failed_one(client, personas):
+    running = AnnualReport.objects.create(
+        year=YEAR, language="it", state=ReportState.BUILDING, stage=BuildStage.COMPILE, progress=15
+    )
+    client = _client(client, personas.coordinator)
+
+    fragment = client.get(reverse("reports:status", args=[running.pk])).content.decode()
+    assert "Fase 3 di 4: Composizione del PDF" in fragment
+
+    _activity(personas.department_a, "Gemellaggio con 東京")
+    failed = services.report_request(user=personas.coordinator, year=YEAR, language="en")
+    assert (failed.state, failed.stage) == (ReportState.FAILED, BuildStage.COMPILE)
+    assert not failed.file
+    fragment = client.get(reverse("reports:status", args=[failed.pk])).content.decode()
+    assert "Interrotta durante: Composizione del PDF" in fragment
+    assert "東 (U+6771)" in fragment
 
 
 def test_the_command_writes_files_and_archives(personas, tmp_path):

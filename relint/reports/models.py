@@ -49,6 +49,15 @@ class ReportState(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
+class BuildStage(models.TextChoices):
+    """The stages of a build, in the order the worker runs them."""
+
+    DATA = "data", _("Assembling the data")
+    CHARTS = "charts", _("Drawing the charts and the map")
+    COMPILE = "compile", _("Typesetting the PDF")
+    STORE = "store", _("Writing the HTML edition and storing the files")
+
+
 class AnnualReportQuerySet(models.QuerySet):
     def published(self) -> AnnualReportQuerySet:
         return self.filter(state=ReportState.PUBLISHED)
@@ -99,6 +108,13 @@ class AnnualReport(Timestamped):
         validators=[MaxValueValidator(100)],
         help_text=_("How far the build has gone, shown while it runs."),
     )
+    stage = models.CharField(
+        _("stage"),
+        max_length=20,
+        choices=BuildStage.choices,
+        blank=True,
+        help_text=_("The stage the build is in, or was in when it failed."),
+    )
 
     objects = AnnualReportQuerySet.as_manager()
     history = history()
@@ -127,3 +143,12 @@ class AnnualReport(Timestamped):
 
     def __str__(self) -> str:
         return f"{self.year} {self.language.upper()} · {self.get_state_display()}"
+
+    @property
+    def stage_number(self) -> int:
+        """The stage's place among the build's stages (1 to 4), 0 before the first."""
+        return BuildStage.values.index(self.stage) + 1 if self.stage else 0
+
+    @property
+    def stage_count(self) -> int:
+        return len(BuildStage.values)

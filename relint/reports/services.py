@@ -19,7 +19,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from relint.departments import permissions
-from relint.reports.models import AnnualReport, Language, ReportForeword, ReportState
+from relint.reports.models import AnnualReport, BuildStage, Language, ReportForeword, ReportState
 from relint.reports.render import ReportRenderError, render_html, render_pdf, with_figures
 from relint.reports.selectors import report_data
 
@@ -76,32 +76,42 @@ def report_request(*, user, year: int, language: str) -> AnnualReport:
     return report
 
 
-def _step(report: AnnualReport, progress: int) -> None:
-    # A plain UPDATE: the page polling the build reads it at once.
-    AnnualReport.objects.filter(pk=report.pk).update(progress=progress, updated_at=timezone.now())
-    report.progress = progress
+# Where each stage starts, in percent of a build: measured on the 1,000
+# activities benchmark, the Typst compile is about 80 % of the time.
+STAGE_PROGRESS = {BuildStage.DATA: 5, BuildStage.CHARTS: 12, BuildStage.COMPILE: 15, BuildStage.STORE: 92}
+
+
+def _step(report: AnnualReport, stage: str) -> None:
+    # A plain UPDATE, committed at once: the page polling the build reads it
+    # while the worker goes on (the build holds no transaction open).
+    progress = STAGE_PROGRESS[stage]
+    AnnualReport.objects.filter(pk=report.pk).update(stage=stage, progress=progress, updated_at=timezone.now())
+    report.stage, report.progress = stage, progress
 
 
 def report_build(*, report_id: int) -> AnnualReport:
     """Build a queued report: assemble the data, draw the charts, typeset the
-    PDF, write the HTML edition, store both with the PDF's checksum.
+    PDF, write the HTML edition, store both with the PDF's checksum. Each
+    stage is written to the row as it starts, for the page to show.
 
-    Any failure leaves the row FAILED with the reason, and no file.
+    Any failure leaves the row FAILED with the reason and the stage it
+    failed in, and no file.
     """
     claimed = AnnualReport.objects.filter(pk=report_id, state=ReportState.QUEUED).update(
-        state=ReportState.BUILDING, progress=5, updated_at=timezone.now()
+        state=ReportState.BUILDING, progress=0, updated_at=timezone.now()
     )
     report = AnnualReport.objects.get(pk=report_id)
     if not claimed:
         # Already built, or being built by another worker.
         return report
     try:
+        _step(report, BuildStage.DATA)
         data = report_data(year=report.year, language=report.language)
-        _step(report, 25)
+        _step(report, BuildStage.CHARTS)
         data = with_figures(data)
-        _step(report, 45)
+        _step(report, BuildStage.COMPILE)
         rendered = render_pdf(data)
-        _step(report, 85)
+        _step(report, BuildStage.STORE)
         with translation.override(report.language):
             html = render_html(data)
     except ReportRenderError as exc:
@@ -125,6 +135,7 @@ def report_build(*, report_id: int) -> AnnualReport:
         report.built_at = timezone.now()
         report.state = ReportState.READY
         report.progress = 100
+        report.stage = ""
         report.error = ""
         report.full_clean()
         report.save()
