@@ -123,8 +123,13 @@ def measure(size: int, runs: int, other_python: str | None, base: Path) -> dict:
     )
     document = data_dir / "document.json"
     me = str(Path(__file__).resolve())
-    pipeline = [json.loads(_run([python, me, "--child", "pipeline", str(document)], env)) for _ in range(runs)]
-    bare = [json.loads(_run([python, me, "--child", "bare", str(document)], env)) for _ in range(runs)]
+    # Pipeline and bare runs alternate, so that a change in the shared
+    # machine's load weighs on both alike (the first pipeline run writes the
+    # JSON the bare runs read).
+    pipeline, bare = [], []
+    for _ in range(runs):
+        pipeline.append(json.loads(_run([python, me, "--child", "pipeline", str(document)], env)))
+        bare.append(json.loads(_run([python, me, "--child", "bare", str(document)], env)))
     row = {
         "size": size,
         "activities": pipeline[0]["activities"],
