@@ -32,6 +32,8 @@ class AnnualReportAdmin(HistoryAdmin):
         "published_at",
         "published_by",
         "error",
+        "progress",
+        "stage",
         "created_at",
         "updated_at",
     )

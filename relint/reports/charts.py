@@ -22,6 +22,7 @@ from functools import cache
 from pathlib import Path
 
 import matplotlib
+import numpy as np
 from django.conf import settings
 from django.utils.translation import gettext as _
 from matplotlib.backends.backend_svg import RendererSVG
@@ -244,15 +245,16 @@ def _unwrap(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
     return [(min(lon + 360, 180) if lon < 0 else lon, lat) for lon, lat in points]
 
 
-def equal_earth(lon: float, lat: float) -> tuple[float, float]:
-    """The Equal Earth projection (Šavrič, Patterson, Jenny 2018)."""
+def equal_earth(lon, lat):
+    """The Equal Earth projection (Šavrič, Patterson, Jenny 2018), of one
+    point or of numpy arrays of them (the map's 10,000 points at once)."""
     a1, a2, a3, a4 = 1.340264, -0.081106, 0.000893, 0.003796
     m = math.sqrt(3) / 2
-    lam, phi = math.radians(lon), math.radians(lat)
-    theta = math.asin(m * math.sin(phi))
+    lam, phi = np.radians(lon), np.radians(lat)
+    theta = np.arcsin(m * np.sin(phi))
     t2 = theta * theta
     t6 = t2 * t2 * t2
-    x = lam * math.cos(theta) / (m * (a1 + 3 * a2 * t2 + t6 * (7 * a3 + 9 * a4 * t2)))
+    x = lam * np.cos(theta) / (m * (a1 + 3 * a2 * t2 + t6 * (7 * a3 + 9 * a4 * t2)))
     y = theta * (a1 + a2 * t2 + t6 * (a3 + a4 * t2))
     return x, y
 
@@ -263,7 +265,7 @@ MAP_SCALE = WIDTH / (MAP_X[1] - MAP_X[0])
 MAP_HEIGHT = (MAP_Y[1] - MAP_Y[0]) * MAP_SCALE
 
 
-def _to_map(lon: float, lat: float) -> tuple[float, float]:
+def _to_map(lon, lat):
     x, y = equal_earth(lon, lat)
     return (x - MAP_X[0]) * MAP_SCALE, (MAP_Y[1] - y) * MAP_SCALE
 
@@ -277,10 +279,12 @@ def _country_paths() -> tuple[tuple[str, MplPath], ...]:
             continue
         vertices, codes = [], []
         for points in rings:
-            projected = [_to_map(lon, lat) for lon, lat in _unwrap(points)]
-            vertices += [*projected, projected[0]]
-            codes += [MplPath.MOVETO] + [MplPath.LINETO] * (len(projected) - 1) + [MplPath.CLOSEPOLY]
-        paths.append((code, MplPath(vertices, codes)))
+            lon, lat = np.array(_unwrap(points)).T
+            x, y = _to_map(lon, lat)
+            ring = np.column_stack([x, y])
+            vertices.append(np.vstack([ring, ring[:1]]))
+            codes += [MplPath.MOVETO] + [MplPath.LINETO] * (len(ring) - 1) + [MplPath.CLOSEPOLY]
+        paths.append((code, MplPath(np.vstack(vertices), codes)))
     return tuple(paths)
 
 

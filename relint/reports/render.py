@@ -68,6 +68,11 @@ def check_glyphs(data: dict) -> None:
     """Refuse, naming the text, what no bundled font can draw (Chinese,
     Japanese, emoji...): PDF/UA forbids a missing glyph, and Typst would
     fail with only the character to go on."""
+    # Every character of every text at once first (json.dumps and set() run
+    # in C): the walk below, which names the texts, is for when one is missing.
+    texts = {key: value for key, value in data.items() if key not in ("charts", "titles")}
+    if not missing_characters(json.dumps(texts, ensure_ascii=False)):
+        return
     problems: list[str] = []
 
     def visit(value, where: str) -> None:

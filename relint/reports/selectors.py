@@ -540,8 +540,8 @@ def labels() -> dict[str, str]:
         ),
         "generated": _("Built on"),
         "accessibility": _(
-            "This PDF is tagged for accessibility (PDF/UA-1). An accessible HTML edition built from the same "
-            "data is also available."
+            "This PDF is tagged for accessibility (PDF/UA-1) and made for long-term archiving (PDF/A-2a). "
+            "An accessible HTML edition built from the same data is also available."
         ),
         "fonts": _("Set in Titillium Web and Lora, open fonts under the SIL Open Font License."),
         "data_note": _("Data: relint, the register of the City's international relations."),
