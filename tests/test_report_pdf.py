@@ -319,3 +319,15 @@ def test_chart_labels_are_escaped_text_and_an_empty_chart_says_so():
     assert "<b>" not in chart["svg"]
     assert ">Nessun dato per quest'anno.</text>" in empty["svg"]
     assert empty["alt"] == "Vuoto: nessun dato per quest'anno."
+
+
+@pytest.mark.parametrize("language", ["it", "en"])
+def test_amounts_are_written_as_django_writes_them(language):
+    from django.utils import formats
+
+    from relint.reports.selectors import format_amount
+
+    with translation.override(language):
+        for value in (Decimal("1500.50"), Decimal("0"), Decimal("1234567.891"), Decimal("-12.5"), 3001):
+            expected = "€ " + formats.number_format(value, 2, use_l10n=True, force_grouping=True)
+            assert format_amount(value) == expected
