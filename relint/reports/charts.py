@@ -304,14 +304,20 @@ def world_map(title: str, countries: list[dict], cities: list[dict]) -> dict:
     coordinates as dots, over the world in the Equal Earth projection."""
     active = _numeric_codes({c["iso2"] for c in countries})
     drawing = Drawing(WIDTH, MAP_HEIGHT)
-    for code, path in _country_paths():
-        drawing.path(path, fill=BLUE if code in active else LAND, stroke="white", line=0.25)
+    # One compound path per colour: 177 separate paths took 30 ms to write.
+    paths = _country_paths()
+    for shaded, fill in ((False, LAND), (True, BLUE)):
+        group = [path for code, path in paths if (code in active) == shaded]
+        if group:
+            drawing.path(MplPath.make_compound_path(*group), fill=fill, stroke="white", line=0.25)
     dot = MplPath.circle(radius=2.2)
-    for city in cities:
-        if city["latitude"] is None or city["longitude"] is None:
-            continue
-        x, y = _to_map(city["longitude"], city["latitude"])
-        drawing.path(dot.transformed(Affine2D().translate(x, y)), fill=CITY, stroke="white", line=0.6)
+    dots = [
+        dot.transformed(Affine2D().translate(*_to_map(city["longitude"], city["latitude"])))
+        for city in cities
+        if city["latitude"] is not None and city["longitude"] is not None
+    ]
+    if dots:
+        drawing.path(MplPath.make_compound_path(*dots), fill=CITY, stroke="white", line=0.6)
     country_names = ", ".join(c["name"] for c in countries) or _("none")
     city_names = ", ".join(f"{c['name']} ({c['country']})" for c in cities) or _("none")
     alt = _(
