@@ -252,7 +252,7 @@ def main() -> None:
     _run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"], _env(base))
     rows = [measure(size, args.runs, args.other_python, base) for size in args.sizes]
     shutil.rmtree(base, ignore_errors=True)
-    command = f"{Path(sys.executable).parent.parent.name}/bin/python bench/report.py " + " ".join(sys.argv[1:])
+    command = f"{sys.executable} bench/report.py " + " ".join(sys.argv[1:])
     text = table(rows, args.runs)
     text += (
         f"\nCommand: `{command}`, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; "
