@@ -26,7 +26,6 @@ from relint.coordination.models import (
     AgendaItem,
     AgendaItemState,
     Attendance,
-    AttendanceStatus,
     CalendarFeedToken,
     Decision,
     Meeting,
@@ -34,6 +33,7 @@ from relint.coordination.models import (
     MinutesState,
 )
 from relint.departments.models import TableMembership
+from tests.coordination_helpers import make_full, make_meeting, pdf_upload, when
 
 pytestmark = pytest.mark.django_db
 
@@ -51,57 +51,14 @@ def _english():
         yield
 
 
-def _when(days: int, hour: int = 10) -> datetime.datetime:
-    day = timezone.localdate() + datetime.timedelta(days=days)
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
-
-
 @pytest.fixture
 def meeting(personas) -> Meeting:
-    return services.meeting_create(
-        user=personas.coordinator,
-        title="Tavolo di coordinamento",
-        starts_at=_when(-1),
-        ends_at=_when(-1, 12),
-        place="Palazzo Civico, Sala Rossa",
-        invited_departments=[personas.department_a, personas.department_b],
-    )
+    return make_meeting(personas)
 
 
 @pytest.fixture
 def full(personas, meeting):
-    """A meeting with one approved item, attendance, minutes, a decision and
-    an action item of department A; minutes still a draft."""
-    item = services.agenda_item_propose(
-        user=personas.editor_a, meeting=meeting, department=personas.department_a, title="Bando UE"
-    )
-    services.agenda_item_review(user=personas.coordinator, item=item, state=AgendaItemState.APPROVED, position=1)
-    attendance = services.attendance_record(
-        user=personas.coordinator,
-        meeting=meeting,
-        department=personas.department_a,
-        person=personas.editor_a,
-        status=AttendanceStatus.PRESENT,
-    )
-    services.minutes_update(
-        user=personas.coordinator, meeting=meeting, summary="Sintesi", item_minutes={item.pk: "Discusso il bando."}
-    )
-    decision = services.decision_create(
-        user=personas.coordinator, meeting=meeting, text_it="Si partecipa.", is_strategic=True, is_public=True
-    )
-    action = services.action_item_create(
-        user=personas.coordinator,
-        meeting=meeting,
-        title="Preparare la proposta",
-        owner_department=personas.department_a,
-        due_on=timezone.localdate() - datetime.timedelta(days=1),
-        decision=decision,
-    )
-    return {"meeting": meeting, "item": item, "attendance": attendance, "decision": decision, "action": action}
-
-
-def _pdf() -> SimpleUploadedFile:
-    return SimpleUploadedFile("annex.pdf", b"%PDF-1.7\n1 0 obj<<>>endobj\n%%EOF", content_type="application/pdf")
+    return make_full(personas, meeting)
 
 
 # --- Services ---------------------------------------------------------------------------
@@ -153,7 +110,7 @@ def test_it_never_changes_approved_minutes(personas, full):
             invited_departments=[personas.department_a],
         ),
         lambda: services.meeting_set_state(user=coordinator, meeting=meeting, state="cancelled"),
-        lambda: services.attachment_add(user=coordinator, meeting=meeting, title="Tardi", upload=_pdf()),
+        lambda: services.attachment_add(user=coordinator, meeting=meeting, title="Tardi", upload=pdf_upload()),
     ]
     for attempt in attempts:
         with pytest.raises(ValidationError, match="approved"):
@@ -201,7 +158,7 @@ def test_it_lets_a_table_delegate_propose_for_their_department(personas, meeting
 
 def test_it_rejects_a_meeting_that_ends_before_it_starts(personas):
     with pytest.raises(ValidationError) as error:
-        services.meeting_create(user=personas.coordinator, title="T", starts_at=_when(2, 12), ends_at=_when(2, 10))
+        services.meeting_create(user=personas.coordinator, title="T", starts_at=when(2, 12), ends_at=when(2, 10))
     assert "ends_at" in error.value.message_dict
     assert not Meeting.objects.exists()
 
@@ -253,7 +210,9 @@ def _docx() -> bytes:
 
 
 def test_it_accepts_attachments_by_their_bytes(personas, meeting):
-    pdf = services.attachment_add(user=personas.coordinator, meeting=meeting, title="Ordine del giorno", upload=_pdf())
+    pdf = services.attachment_add(
+        user=personas.coordinator, meeting=meeting, title="Ordine del giorno", upload=pdf_upload()
+    )
     docx = services.attachment_add(
         user=personas.coordinator,
         meeting=meeting,
@@ -429,7 +388,9 @@ PERSONAS = ("anonymous", "coordinator", "editor_a", "editor_b", "viewer_a", "adm
 
 def _urls(full, personas) -> dict[str, str]:
     meeting = full["meeting"]
-    attachment = services.attachment_add(user=personas.coordinator, meeting=meeting, title="Allegato", upload=_pdf())
+    attachment = services.attachment_add(
+        user=personas.coordinator, meeting=meeting, title="Allegato", upload=pdf_upload()
+    )
     membership = TableMembership.objects.first()
     return {
         "meetings": reverse("coordination:meetings"),
@@ -680,7 +641,7 @@ def test_it_speaks_italian_by_default(client, personas, meeting):
     with translation.override("it"):
         url = reverse("coordination:meeting", args=[meeting.pk])
         with pytest.raises(ValidationError, match="deve finire dopo"):
-            services.meeting_create(user=personas.coordinator, title="T", starts_at=_when(2, 12), ends_at=_when(2, 10))
+            services.meeting_create(user=personas.coordinator, title="T", starts_at=when(2, 12), ends_at=when(2, 10))
     assert url.startswith("/it/")
     page = client.get(url).content.decode()
     assert "Ordine del giorno" in page and "Aggiungi al tuo calendario (.ics)" in page

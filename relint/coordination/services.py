@@ -15,10 +15,12 @@ meeting, not the record of it.
 from __future__ import annotations
 
 import datetime
+import hashlib
 import secrets
 from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.db.models import Max
@@ -27,6 +29,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from relint.coordination import ics
+from relint.coordination.minutes import minutes_data, render_minutes
 from relint.coordination.models import (
     ActionItem,
     ActionStatus,
@@ -43,6 +46,7 @@ from relint.coordination.models import (
 from relint.coordination.uploads import validate_attachment
 from relint.departments import permissions
 from relint.departments.models import Department, TableMembership
+from relint.reports.render import ReportRenderError
 
 
 def _require(allowed: bool) -> None:
@@ -360,7 +364,8 @@ def minutes_update(*, user, meeting: Meeting, summary: str, item_minutes: dict[i
 
 @transaction.atomic
 def minutes_approve(*, user, meeting: Meeting) -> Meeting:
-    """Approve the minutes. From now on nothing they record changes."""
+    """Approve the minutes and store their PDF with its checksum. From now
+    on nothing they record changes, the PDF included."""
     _require(permissions.can_approve_minutes(user))
     current = _locked_meeting(meeting)
     if current.state == MeetingState.CANCELLED:
@@ -373,6 +378,19 @@ def minutes_approve(*, user, meeting: Meeting) -> Meeting:
     current.minutes_approved_at = timezone.now()
     current.minutes_approved_by = user
     current.state = MeetingState.HELD
+    try:
+        # A few pages, typeset in the request: the approval and its PDF are
+        # one step, so approved minutes always have their document.
+        content = render_minutes(minutes_data(current))
+    except ReportRenderError as error:
+        raise ValidationError(
+            _("The minutes could not be typeset, so they are not approved: %(error)s") % {"error": error}
+        ) from error
+    digest = hashlib.sha256(content).hexdigest()
+    # The name carries the checksum and the storage never overwrites a file:
+    # the approved version's PDF, once written, never changes.
+    current.minutes_pdf.save(f"verbale-{current.pk}-{digest[:12]}.pdf", ContentFile(content), save=False)
+    current.minutes_pdf_sha256 = digest
     _save(current)
     return current
 
