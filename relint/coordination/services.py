@@ -68,6 +68,18 @@ def _save(instance) -> None:
     instance.save()
 
 
+def _locked_record(model, record, expected_updated_at: datetime.datetime | None):
+    """The record's current row, locked, after checking that nobody saved it
+    since the form was loaded (its `updated_at` then): a plain save would
+    silently overwrite their change."""
+    current = model.objects.select_for_update().get(pk=record.pk)
+    if expected_updated_at is not None and current.updated_at != expected_updated_at:
+        raise ValidationError(
+            _("Someone else changed this record after you opened it. Reload the page to see their version.")
+        )
+    return current
+
+
 # --- Membership over time ---------------------------------------------------------------
 @transaction.atomic
 def membership_create(
@@ -422,6 +434,31 @@ def decision_create(
 
 
 @transaction.atomic
+def decision_update(
+    *,
+    user,
+    decision: Decision,
+    text_it: str,
+    text_en: str,
+    agenda_item: AgendaItem | None,
+    is_strategic: bool,
+    is_public: bool,
+    expected_updated_at: datetime.datetime | None = None,
+) -> Decision:
+    """Correct a decision of draft minutes."""
+    _require(permissions.can_manage_meetings(user))
+    _locked_meeting(decision.meeting)
+    current = _locked_record(Decision, decision, expected_updated_at)
+    current.text_it = text_it
+    current.text_en = text_en
+    current.agenda_item = agenda_item
+    current.is_strategic = is_strategic
+    current.is_public = is_public
+    _save(current)
+    return current
+
+
+@transaction.atomic
 def decision_delete(*, user, decision: Decision) -> None:
     _require(permissions.can_manage_meetings(user))
     _locked_meeting(decision.meeting)
@@ -453,6 +490,34 @@ def action_item_create(
     _save(action)
     action.activities.set(list(activities))
     return action
+
+
+@transaction.atomic
+def action_item_update(
+    *,
+    user,
+    action_item: ActionItem,
+    title: str,
+    owner_department: Department,
+    due_on: datetime.date,
+    description: str = "",
+    decision: Decision | None = None,
+    activities: Iterable = (),
+    expected_updated_at: datetime.datetime | None = None,
+) -> ActionItem:
+    """Correct an action item of draft minutes (its status moves through
+    `action_item_set_status`)."""
+    _require(permissions.can_manage_meetings(user))
+    _locked_meeting(action_item.meeting)
+    current = _locked_record(ActionItem, action_item, expected_updated_at)
+    current.title = title
+    current.description = description
+    current.owner_department = owner_department
+    current.due_on = due_on
+    current.decision = decision
+    _save(current)
+    current.activities.set(list(activities))
+    return current
 
 
 @transaction.atomic
@@ -503,11 +568,27 @@ def attachment_add(*, user, meeting: Meeting, title: str, upload) -> MeetingAtta
 
 
 @transaction.atomic
+def attachment_update(
+    *, user, attachment: MeetingAttachment, title: str, expected_updated_at: datetime.datetime | None = None
+) -> MeetingAttachment:
+    """Rename an attachment; its file is never replaced (upload a new one)."""
+    _require(permissions.can_manage_meetings(user))
+    _locked_meeting(attachment.meeting)
+    current = _locked_record(MeetingAttachment, attachment, expected_updated_at)
+    current.title = title
+    _save(current)
+    return current
+
+
+@transaction.atomic
 def attachment_delete(*, user, attachment: MeetingAttachment) -> None:
     _require(permissions.can_manage_meetings(user))
     _locked_meeting(attachment.meeting)
-    attachment.file.delete(save=False)
+    storage, name = attachment.file.storage, attachment.file.name
     attachment.delete()
+    # The file goes only once the row is gone for good: a rolled-back delete
+    # must not leave a record without its file.
+    transaction.on_commit(lambda: storage.delete(name))
 
 
 # --- Calendar feed ---------------------------------------------------------------------
