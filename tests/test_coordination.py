@@ -887,3 +887,64 @@ def test_the_admin_refuses_every_change_to_approved_minutes(client, personas, fu
         assert f'name="{name}"' not in form, name
     action.refresh_from_db()
     assert (action.title, action.status) == ("Preparare la proposta", ActionStatus.OPEN)
+
+
+def test_every_create_form_reports_over_long_and_nul_text(client, personas, full):
+    """Over-long text and NUL characters get a form error (400), never a 500
+    nor a row: SQLite would store them, PostgreSQL would fail on the NUL."""
+    meeting = full["meeting"]
+    client.force_login(personas.coordinator)
+    department = personas.department_a.pk
+    due = (timezone.localdate() + datetime.timedelta(days=9)).isoformat()
+    cases = [
+        ("agenda_propose", {"title": "x" * 301}),
+        ("agenda_propose", {"title": "Punto", "description": "a\x00b"}),
+        ("attendance", {"department": department, "person_name": "x" * 201, "status": "present"}),
+        ("attendance", {"department": department, "person_name": "Ma\x00rio", "status": "present"}),
+        ("decision_create", {"text_it": "x" * 4001}),
+        ("decision_create", {"text_it": "Sì", "text_en": "Ye\x00s"}),
+        ("action_create", {"title": "x" * 301, "owner_department": department, "due_on": due}),
+        ("action_create", {"title": "A\x00", "owner_department": department, "due_on": due}),
+        ("attachment_add", {"title": "T\x00", "file": pdf_upload()}),
+    ]
+    counts = (
+        AgendaItem.objects.count(),
+        Attendance.objects.count(),
+        Decision.objects.count(),
+        ActionItem.objects.count(),
+    )
+    for name, data in cases:
+        response = client.post(reverse(f"coordination:{name}", args=[meeting.pk]), data)
+        assert response.status_code == 400, (name, data)
+    assert counts == (
+        AgendaItem.objects.count(),
+        Attendance.objects.count(),
+        Decision.objects.count(),
+        ActionItem.objects.count(),
+    )
+    assert not MeetingAttachment.objects.exists()
+    # The services refuse the same, for importers and scripts.
+    with pytest.raises(ValidationError):
+        services.decision_create(user=personas.coordinator, meeting=meeting, text_it="nul\x00")
+    with pytest.raises(ValidationError):
+        services.action_item_create(
+            user=personas.coordinator,
+            meeting=meeting,
+            title="y" * 301,
+            owner_department=personas.department_a,
+            due_on=timezone.localdate(),
+        )
+    # An end before the start on the edit page, too.
+    response = client.post(
+        reverse("coordination:meeting_update", args=[meeting.pk]),
+        {
+            "title": meeting.title,
+            "starts_at": "2026-05-04T12:00",
+            "ends_at": "2026-05-04T11:00",
+            "place": "Sala",
+            "invited_departments": [personas.department_a.pk, personas.department_b.pk],
+        },
+    )
+    assert response.status_code == 400 and "The meeting must end after it starts." in response.content.decode()
+    meeting.refresh_from_db()
+    assert meeting.ends_at > meeting.starts_at
