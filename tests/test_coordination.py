@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import os
 import zipfile
 
 import pytest
@@ -26,7 +27,6 @@ from relint.coordination.models import (
     AgendaItem,
     AgendaItemState,
     Attendance,
-    AttendanceStatus,
     CalendarFeedToken,
     Decision,
     Meeting,
@@ -34,6 +34,7 @@ from relint.coordination.models import (
     MinutesState,
 )
 from relint.departments.models import TableMembership
+from tests.coordination_helpers import make_full, make_meeting, pdf_upload, when
 
 pytestmark = pytest.mark.django_db
 
@@ -51,57 +52,14 @@ def _english():
         yield
 
 
-def _when(days: int, hour: int = 10) -> datetime.datetime:
-    day = timezone.localdate() + datetime.timedelta(days=days)
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
-
-
 @pytest.fixture
 def meeting(personas) -> Meeting:
-    return services.meeting_create(
-        user=personas.coordinator,
-        title="Tavolo di coordinamento",
-        starts_at=_when(-1),
-        ends_at=_when(-1, 12),
-        place="Palazzo Civico, Sala Rossa",
-        invited_departments=[personas.department_a, personas.department_b],
-    )
+    return make_meeting(personas)
 
 
 @pytest.fixture
 def full(personas, meeting):
-    """A meeting with one approved item, attendance, minutes, a decision and
-    an action item of department A; minutes still a draft."""
-    item = services.agenda_item_propose(
-        user=personas.editor_a, meeting=meeting, department=personas.department_a, title="Bando UE"
-    )
-    services.agenda_item_review(user=personas.coordinator, item=item, state=AgendaItemState.APPROVED, position=1)
-    attendance = services.attendance_record(
-        user=personas.coordinator,
-        meeting=meeting,
-        department=personas.department_a,
-        person=personas.editor_a,
-        status=AttendanceStatus.PRESENT,
-    )
-    services.minutes_update(
-        user=personas.coordinator, meeting=meeting, summary="Sintesi", item_minutes={item.pk: "Discusso il bando."}
-    )
-    decision = services.decision_create(
-        user=personas.coordinator, meeting=meeting, text_it="Si partecipa.", is_strategic=True, is_public=True
-    )
-    action = services.action_item_create(
-        user=personas.coordinator,
-        meeting=meeting,
-        title="Preparare la proposta",
-        owner_department=personas.department_a,
-        due_on=timezone.localdate() - datetime.timedelta(days=1),
-        decision=decision,
-    )
-    return {"meeting": meeting, "item": item, "attendance": attendance, "decision": decision, "action": action}
-
-
-def _pdf() -> SimpleUploadedFile:
-    return SimpleUploadedFile("annex.pdf", b"%PDF-1.7\n1 0 obj<<>>endobj\n%%EOF", content_type="application/pdf")
+    return make_full(personas, meeting)
 
 
 # --- Services ---------------------------------------------------------------------------
@@ -153,7 +111,7 @@ def test_it_never_changes_approved_minutes(personas, full):
             invited_departments=[personas.department_a],
         ),
         lambda: services.meeting_set_state(user=coordinator, meeting=meeting, state="cancelled"),
-        lambda: services.attachment_add(user=coordinator, meeting=meeting, title="Tardi", upload=_pdf()),
+        lambda: services.attachment_add(user=coordinator, meeting=meeting, title="Tardi", upload=pdf_upload()),
     ]
     for attempt in attempts:
         with pytest.raises(ValidationError, match="approved"):
@@ -201,7 +159,7 @@ def test_it_lets_a_table_delegate_propose_for_their_department(personas, meeting
 
 def test_it_rejects_a_meeting_that_ends_before_it_starts(personas):
     with pytest.raises(ValidationError) as error:
-        services.meeting_create(user=personas.coordinator, title="T", starts_at=_when(2, 12), ends_at=_when(2, 10))
+        services.meeting_create(user=personas.coordinator, title="T", starts_at=when(2, 12), ends_at=when(2, 10))
     assert "ends_at" in error.value.message_dict
     assert not Meeting.objects.exists()
 
@@ -253,7 +211,9 @@ def _docx() -> bytes:
 
 
 def test_it_accepts_attachments_by_their_bytes(personas, meeting):
-    pdf = services.attachment_add(user=personas.coordinator, meeting=meeting, title="Ordine del giorno", upload=_pdf())
+    pdf = services.attachment_add(
+        user=personas.coordinator, meeting=meeting, title="Ordine del giorno", upload=pdf_upload()
+    )
     docx = services.attachment_add(
         user=personas.coordinator,
         meeting=meeting,
@@ -429,7 +389,9 @@ PERSONAS = ("anonymous", "coordinator", "editor_a", "editor_b", "viewer_a", "adm
 
 def _urls(full, personas) -> dict[str, str]:
     meeting = full["meeting"]
-    attachment = services.attachment_add(user=personas.coordinator, meeting=meeting, title="Allegato", upload=_pdf())
+    attachment = services.attachment_add(
+        user=personas.coordinator, meeting=meeting, title="Allegato", upload=pdf_upload()
+    )
     membership = TableMembership.objects.first()
     return {
         "meetings": reverse("coordination:meetings"),
@@ -449,6 +411,12 @@ def _urls(full, personas) -> dict[str, str]:
         "action_create": reverse("coordination:action_create", args=[meeting.pk]),
         "attachment_add": reverse("coordination:attachment_add", args=[meeting.pk]),
         "attachment": reverse("coordination:attachment", args=[meeting.pk, attachment.pk]),
+        "attachment_update": reverse("coordination:attachment_update", args=[meeting.pk, attachment.pk]),
+        "attachment_delete": reverse("coordination:attachment_delete", args=[meeting.pk, attachment.pk]),
+        "decision_update": reverse("coordination:decision_update", args=[meeting.pk, full["decision"].pk]),
+        "decision_delete": reverse("coordination:decision_delete", args=[meeting.pk, full["decision"].pk]),
+        "action_update": reverse("coordination:action_update", args=[meeting.pk, full["action"].pk]),
+        "action_delete": reverse("coordination:action_delete", args=[meeting.pk, full["action"].pk]),
         "actions": reverse("coordination:actions"),
         "action_status": reverse("coordination:action_status", args=[full["action"].pk]),
         "memberships": reverse("coordination:memberships"),
@@ -477,6 +445,12 @@ GET_RULES = {
     "action_create": "coord",
     "attachment_add": "coord",
     "attachment": "staff",
+    "attachment_update": "coord",
+    "attachment_delete": "coord",
+    "decision_update": "coord",
+    "decision_delete": "coord",
+    "action_update": "coord",
+    "action_delete": "coord",
     "actions": "staff",
     "memberships": "staff",
     "membership_create": "coord",
@@ -549,12 +523,21 @@ def test_it_refuses_every_coordinator_write_to_department_staff(client, personas
         "decision_create",
         "action_create",
         "attachment_add",
+        "attachment_update",
+        "attachment_delete",
+        "decision_update",
+        "decision_delete",
+        "action_update",
+        "action_delete",
         "membership_create",
         "membership_update",
     ]:
         assert client.post(urls[name], {"title": "x", "state": "cancelled"}).status_code == 403, name
     assert Meeting.objects.filter(pk=meeting.pk).values().get() == before
     assert Attendance.objects.filter(pk=full["attendance"].pk).exists()
+    assert Decision.objects.filter(pk=full["decision"].pk, text_it="Si partecipa.").exists()
+    assert ActionItem.objects.filter(pk=full["action"].pk, title="Preparare la proposta").exists()
+    assert MeetingAttachment.objects.filter(title="Allegato").exists()
     assert mail.outbox == []
 
 
@@ -680,7 +663,288 @@ def test_it_speaks_italian_by_default(client, personas, meeting):
     with translation.override("it"):
         url = reverse("coordination:meeting", args=[meeting.pk])
         with pytest.raises(ValidationError, match="deve finire dopo"):
-            services.meeting_create(user=personas.coordinator, title="T", starts_at=_when(2, 12), ends_at=_when(2, 10))
+            services.meeting_create(user=personas.coordinator, title="T", starts_at=when(2, 12), ends_at=when(2, 10))
     assert url.startswith("/it/")
     page = client.get(url).content.decode()
     assert "Ordine del giorno" in page and "Aggiungi al tuo calendario (.ics)" in page
+
+
+# --- Editing and deleting one decision, action item or attachment -------------------------
+def _decision_post(decision: Decision, **changes) -> dict:
+    return {
+        "agenda_item": decision.agenda_item_id or "",
+        "text_it": decision.text_it,
+        "text_en": decision.text_en,
+        "is_strategic": "on" if decision.is_strategic else "",
+        "is_public": "on" if decision.is_public else "",
+        "loaded_at": decision.updated_at.isoformat(),
+        **changes,
+    }
+
+
+def _action_post(action: ActionItem, **changes) -> dict:
+    return {
+        "title": action.title,
+        "description": action.description,
+        "owner_department": action.owner_department_id,
+        "due_on": action.due_on.isoformat(),
+        "decision": action.decision_id or "",
+        "loaded_at": action.updated_at.isoformat(),
+        **changes,
+    }
+
+
+def test_the_coordinator_edits_and_deletes_single_records_of_draft_minutes(
+    client, personas, full, django_capture_on_commit_callbacks
+):
+    meeting, decision, action = full["meeting"], full["decision"], full["action"]
+    attachment = services.attachment_add(
+        user=personas.coordinator, meeting=meeting, title="Allegato", upload=pdf_upload()
+    )
+    client.force_login(personas.coordinator)
+    page = client.get(reverse("coordination:meeting", args=[meeting.pk])).content.decode()
+    for name, args in (
+        ("decision_update", [meeting.pk, decision.pk]),
+        ("action_delete", [meeting.pk, action.pk]),
+        ("attachment_update", [meeting.pk, attachment.pk]),
+    ):
+        assert reverse(f"coordination:{name}", args=args) in page, name
+
+    url = reverse("coordination:decision_update", args=[meeting.pk, decision.pk])
+    form = client.get(url).content.decode()
+    assert 'name="loaded_at"' in form and "Si partecipa." in form
+    response = client.post(url, _decision_post(decision, text_it="Si partecipa al bando.", is_public=""))
+    assert response.status_code == 302 and response["Location"].endswith("#decisions")
+    decision.refresh_from_db()
+    assert (decision.text_it, decision.is_public, decision.is_strategic) == ("Si partecipa al bando.", False, True)
+
+    url = reverse("coordination:action_update", args=[meeting.pk, action.pk])
+    response = client.post(
+        url, _action_post(action, title="Inviare la proposta", owner_department=personas.department_b.pk)
+    )
+    assert response.status_code == 302
+    action.refresh_from_db()
+    assert (action.title, action.owner_department) == ("Inviare la proposta", personas.department_b)
+
+    url = reverse("coordination:attachment_update", args=[meeting.pk, attachment.pk])
+    assert (
+        client.post(url, {"title": "Ordine del giorno", "loaded_at": attachment.updated_at.isoformat()}).status_code
+        == 302
+    )
+    attachment.refresh_from_db()
+    assert attachment.title == "Ordine del giorno"
+
+    # Deleting asks first (a page that works without script), then deletes.
+    stored = attachment.file.path
+    for name, pk, model in (
+        ("decision_delete", decision.pk, Decision),
+        ("action_delete", action.pk, ActionItem),
+        ("attachment_delete", attachment.pk, MeetingAttachment),
+    ):
+        url = reverse(f"coordination:{name}", args=[meeting.pk, pk])
+        confirm = client.get(url)
+        assert confirm.status_code == 200 and '<form method="post">' in confirm.content.decode(), name
+        assert model.objects.filter(pk=pk).exists()
+        with django_capture_on_commit_callbacks(execute=True):
+            assert client.post(url).status_code == 302, name
+        assert not model.objects.filter(pk=pk).exists(), name
+    assert not os.path.exists(stored)
+
+
+def test_an_edit_loaded_before_someone_elses_save_is_refused(client, personas, full):
+    meeting, decision, action = full["meeting"], full["decision"], full["action"]
+    stale_decision, stale_action = _decision_post(decision), _action_post(action)
+    services.decision_update(
+        user=personas.coordinator,
+        decision=decision,
+        text_it="Versione del collega",
+        text_en="",
+        agenda_item=None,
+        is_strategic=True,
+        is_public=True,
+        expected_updated_at=decision.updated_at,
+    )
+    services.action_item_update(
+        user=personas.coordinator,
+        action_item=action,
+        title="Titolo del collega",
+        owner_department=personas.department_a,
+        due_on=action.due_on,
+        expected_updated_at=action.updated_at,
+    )
+    client.force_login(personas.coordinator)
+    for url, data in (
+        (reverse("coordination:decision_update", args=[meeting.pk, decision.pk]), {**stale_decision, "text_it": "Mia"}),
+        (reverse("coordination:action_update", args=[meeting.pk, action.pk]), {**stale_action, "title": "Mio"}),
+    ):
+        response = client.post(url, data)
+        assert response.status_code == 400
+        assert "Someone else changed this record" in response.content.decode()
+    decision.refresh_from_db()
+    action.refresh_from_db()
+    assert decision.text_it == "Versione del collega" and action.title == "Titolo del collega"
+
+
+def test_the_edit_pages_report_bad_input(client, personas, full):
+    meeting, decision, action = full["meeting"], full["decision"], full["action"]
+    other = make_meeting(personas)
+    foreign_item = services.agenda_item_propose(
+        user=personas.coordinator, meeting=other, department=None, title="Altro"
+    )
+    client.force_login(personas.coordinator)
+    decision_url = reverse("coordination:decision_update", args=[meeting.pk, decision.pk])
+    action_url = reverse("coordination:action_update", args=[meeting.pk, action.pk])
+    for url, data in (
+        (decision_url, _decision_post(decision, text_it="x" * 4001)),
+        (decision_url, _decision_post(decision, text_it="nul\x00")),
+        (decision_url, _decision_post(decision, text_it="")),
+        (decision_url, _decision_post(decision, agenda_item=foreign_item.pk)),
+        (decision_url, _decision_post(decision, loaded_at="yesterday")),
+        (decision_url, _decision_post(decision, loaded_at="")),
+        (action_url, _action_post(action, title="x" * 301)),
+        (action_url, _action_post(action, description="a\x00b")),
+        (action_url, _action_post(action, due_on="31/02/2026")),
+        (action_url, _action_post(action, owner_department="99999")),
+    ):
+        response = client.post(url, data)
+        assert response.status_code == 400, data
+        assert 'class="invalid-feedback' in response.content.decode() or "alert" in response.content.decode()
+    decision.refresh_from_db()
+    action.refresh_from_db()
+    assert decision.text_it == "Si partecipa." and decision.agenda_item_id is None
+    assert action.title == "Preparare la proposta" and action.description == ""
+    # A record of another meeting is not reachable through this meeting's address.
+    other_decision = services.decision_create(user=personas.coordinator, meeting=other, text_it="Altrove")
+    assert client.get(reverse("coordination:decision_update", args=[meeting.pk, other_decision.pk])).status_code == 404
+    assert client.post(reverse("coordination:action_delete", args=[other.pk, action.pk])).status_code == 404
+
+
+def test_edits_and_deletes_of_approved_minutes_are_refused_clearly(client, personas, full):
+    meeting, decision, action = full["meeting"], full["decision"], full["action"]
+    attachment = services.attachment_add(
+        user=personas.coordinator, meeting=meeting, title="Allegato", upload=pdf_upload()
+    )
+    services.minutes_approve(user=personas.coordinator, meeting=meeting)
+    client.force_login(personas.coordinator)
+    page = client.get(reverse("coordination:meeting", args=[meeting.pk])).content.decode()
+    assert "/edit/" not in page and "/delete/" not in page
+    response = client.post(
+        reverse("coordination:decision_update", args=[meeting.pk, decision.pk]), _decision_post(decision, text_it="No")
+    )
+    assert response.status_code == 400 and "approved" in response.content.decode()
+    response = client.post(
+        reverse("coordination:attachment_update", args=[meeting.pk, attachment.pk]),
+        {"title": "No", "loaded_at": attachment.updated_at.isoformat()},
+    )
+    assert response.status_code == 400 and "approved" in response.content.decode()
+    for name, pk in (
+        ("decision_delete", decision.pk),
+        ("action_delete", action.pk),
+        ("attachment_delete", attachment.pk),
+    ):
+        response = client.post(reverse(f"coordination:{name}", args=[meeting.pk, pk]), follow=True)
+        assert "approved: the meeting can no longer be changed" in response.content.decode(), name
+    with pytest.raises(ValidationError, match="approved"):
+        services.action_item_update(
+            user=personas.coordinator,
+            action_item=action,
+            title="No",
+            owner_department=personas.department_a,
+            due_on=action.due_on,
+        )
+    assert Decision.objects.filter(pk=decision.pk, text_it="Si partecipa.").exists()
+    assert ActionItem.objects.filter(pk=action.pk, title="Preparare la proposta").exists()
+    assert MeetingAttachment.objects.filter(pk=attachment.pk, title="Allegato").exists()
+
+
+def test_the_admin_refuses_every_change_to_approved_minutes(client, personas, full):
+    meeting, action = full["meeting"], full["action"]
+    services.minutes_approve(user=personas.coordinator, meeting=meeting)
+    client.force_login(personas.admin)
+    change = reverse("admin:coordination_actionitem_change", args=[action.pk])
+    assert client.get(change).status_code == 200  # viewable
+    assert client.post(change, {"title": "Riscritta", "status": "dropped"}).status_code == 403
+    assert client.post(reverse("admin:coordination_actionitem_delete", args=[action.pk])).status_code == 403
+    # The bulk action asks per row, and refuses the approved ones.
+    response = client.post(
+        reverse("admin:coordination_actionitem_changelist"),
+        {"action": "delete_selected", "_selected_action": [action.pk], "post": "yes"},
+    )
+    assert response.status_code in (200, 403)
+    # Nothing new can be attached to approved minutes through an add form.
+    before = Decision.objects.count()
+    response = client.post(
+        reverse("admin:coordination_decision_add"), {"meeting": meeting.pk, "text_it": "Aggiunta dopo", "text_en": ""}
+    )
+    assert response.status_code == 200
+    assert "nothing can be added to them or changed" in response.content.decode()
+    assert Decision.objects.count() == before
+    # Approval (with its PDF) is never typed into the meeting's admin form.
+    draft = make_meeting(personas)
+    form = client.get(reverse("admin:coordination_meeting_change", args=[draft.pk])).content.decode()
+    assert 'name="title"' in form
+    for name in ("minutes_state", "minutes_approved_at", "minutes_approved_by", "minutes_pdf", "minutes_pdf_sha256"):
+        assert f'name="{name}"' not in form, name
+    action.refresh_from_db()
+    assert (action.title, action.status) == ("Preparare la proposta", ActionStatus.OPEN)
+
+
+def test_every_create_form_reports_over_long_and_nul_text(client, personas, full):
+    """Over-long text and NUL characters get a form error (400), never a 500
+    nor a row: SQLite would store them, PostgreSQL would fail on the NUL."""
+    meeting = full["meeting"]
+    client.force_login(personas.coordinator)
+    department = personas.department_a.pk
+    due = (timezone.localdate() + datetime.timedelta(days=9)).isoformat()
+    cases = [
+        ("agenda_propose", {"title": "x" * 301}),
+        ("agenda_propose", {"title": "Punto", "description": "a\x00b"}),
+        ("attendance", {"department": department, "person_name": "x" * 201, "status": "present"}),
+        ("attendance", {"department": department, "person_name": "Ma\x00rio", "status": "present"}),
+        ("decision_create", {"text_it": "x" * 4001}),
+        ("decision_create", {"text_it": "Sì", "text_en": "Ye\x00s"}),
+        ("action_create", {"title": "x" * 301, "owner_department": department, "due_on": due}),
+        ("action_create", {"title": "A\x00", "owner_department": department, "due_on": due}),
+        ("attachment_add", {"title": "T\x00", "file": pdf_upload()}),
+    ]
+    counts = (
+        AgendaItem.objects.count(),
+        Attendance.objects.count(),
+        Decision.objects.count(),
+        ActionItem.objects.count(),
+    )
+    for name, data in cases:
+        response = client.post(reverse(f"coordination:{name}", args=[meeting.pk]), data)
+        assert response.status_code == 400, (name, data)
+    assert counts == (
+        AgendaItem.objects.count(),
+        Attendance.objects.count(),
+        Decision.objects.count(),
+        ActionItem.objects.count(),
+    )
+    assert not MeetingAttachment.objects.exists()
+    # The services refuse the same, for importers and scripts.
+    with pytest.raises(ValidationError):
+        services.decision_create(user=personas.coordinator, meeting=meeting, text_it="nul\x00")
+    with pytest.raises(ValidationError):
+        services.action_item_create(
+            user=personas.coordinator,
+            meeting=meeting,
+            title="y" * 301,
+            owner_department=personas.department_a,
+            due_on=timezone.localdate(),
+        )
+    # An end before the start on the edit page, too.
+    response = client.post(
+        reverse("coordination:meeting_update", args=[meeting.pk]),
+        {
+            "title": meeting.title,
+            "starts_at": "2026-05-04T12:00",
+            "ends_at": "2026-05-04T11:00",
+            "place": "Sala",
+            "invited_departments": [personas.department_a.pk, personas.department_b.pk],
+        },
+    )
+    assert response.status_code == 400 and "The meeting must end after it starts." in response.content.decode()
+    meeting.refresh_from_db()
+    assert meeting.ends_at > meeting.starts_at

@@ -7,9 +7,19 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from relint.coordination.models import ActionItem, ActionStatus, Attendance, Meeting, MinutesState
+from relint.coordination import services
+from relint.coordination.models import (
+    ActionItem,
+    ActionStatus,
+    Attendance,
+    Meeting,
+    MeetingAttachment,
+    MinutesState,
+)
 from relint.core.testing import PASSWORD
+from relint.departments.models import TableMembership
 from tests.conftest import axe_violations
+from tests.coordination_helpers import make_full, make_meeting, pdf_upload
 
 pytestmark = pytest.mark.browser
 
@@ -150,3 +160,78 @@ def test_it_runs_a_meeting_from_creation_to_an_action_done(live_personas, new_pa
     for path in ("membership/", "calendar/"):
         coordinator.goto(f"/{language}/workspace/table/{path}")
         _clean(coordinator)
+
+
+@pytest.fixture
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+def test_every_table_page_passes_axe_and_single_records_change_without_script(
+    live_personas, new_page, browser, live_server, _media
+):
+    personas = live_personas
+    data = make_full(personas, make_meeting(personas))
+    meeting, decision, action = data["meeting"], data["decision"], data["action"]
+    attachment = services.attachment_add(
+        user=personas.coordinator, meeting=meeting, title="Ordine del giorno", upload=pdf_upload()
+    )
+    membership = TableMembership.objects.first()
+    base = f"/en/workspace/table/meetings/{meeting.pk}/"
+    coordinator = new_page("en-GB")
+    _sign_in(coordinator, "coordinator", "en")
+    for path in (
+        base,
+        f"{base}edit/",
+        f"{base}agenda/propose/",
+        f"{base}attendance/",
+        f"{base}minutes/",
+        f"{base}decisions/new/",
+        f"{base}decisions/{decision.pk}/edit/",
+        f"{base}decisions/{decision.pk}/delete/",
+        f"{base}actions/new/",
+        f"{base}actions/{action.pk}/edit/",
+        f"{base}actions/{action.pk}/delete/",
+        f"{base}attachments/new/",
+        f"{base}attachments/{attachment.pk}/edit/",
+        f"{base}attachments/{attachment.pk}/delete/",
+        "/en/workspace/table/",
+        "/en/workspace/table/actions/",
+        "/en/workspace/table/membership/",
+        "/en/workspace/table/membership/new/",
+        f"/en/workspace/table/membership/{membership.pk}/edit/",
+        "/en/workspace/table/calendar/",
+    ):
+        response = coordinator.goto(path)
+        assert response.status == 200, path
+        _clean(coordinator)
+
+    # Without JavaScript: an edit refused for bad input, then saved; a delete
+    # confirmed on its own page.
+    context = browser.new_context(base_url=live_server.url, locale="en-GB", java_script_enabled=False)
+    plain = context.new_page()
+    _sign_in(plain, "coordinator", "en")
+    plain.goto(f"{base}decisions/{decision.pk}/edit/")
+    plain.fill("#id_text_it", "")
+    plain.locator("main form button[type=submit]").click()
+    assert plain.locator("#id_text_it_error").is_visible()
+    plain.fill("#id_text_it", "Il tavolo partecipa al bando.")
+    plain.locator("main form button[type=submit]").click()
+    plain.wait_for_url(f"**{base}#decisions")
+    assert "Il tavolo partecipa al bando." in plain.locator("#decisions").locator("..").inner_text()
+    plain.goto(f"{base}attachments/{attachment.pk}/delete/")
+    plain.locator("main form button[type=submit]").click()
+    plain.wait_for_url(f"**{base}#attachments")
+    assert not MeetingAttachment.objects.filter(pk=attachment.pk).exists()
+    decision.refresh_from_db()
+    assert decision.text_it == "Il tavolo partecipa al bando."
+
+    # Approved: the page offers the PDF and no longer any edit.
+    plain.locator(f"form[action$='/meetings/{meeting.pk}/minutes/approve/'] button").click()
+    plain.wait_for_url(f"**{base}#minutes")
+    context.close()
+    coordinator.goto(base)
+    _clean(coordinator)
+    assert coordinator.locator(f"a[href$='{base}minutes.pdf']").count() == 1
+    assert coordinator.locator("a[href*='/edit/'], a[href*='/delete/']").count() == 0
+    assert len(Meeting.objects.get(pk=meeting.pk).minutes_pdf_sha256) == 64

@@ -2,6 +2,7 @@
 and action items."""
 
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from relint.coordination.models import (
@@ -17,6 +18,8 @@ from relint.coordination.models import (
 )
 from relint.core.admin import URL_FIELD_OVERRIDES, HistoryAdmin, count_of
 
+APPROVED_MESSAGE = _("The minutes of this meeting are approved: nothing can be added to them or changed.")
+
 # Where a meeting's change page leaves the meeting for its inlines, which
 # offer only that meeting's agenda items and decisions.
 _MEETING_ATTRIBUTE = "_relint_meeting"
@@ -28,10 +31,25 @@ def _minutes_approved(meeting) -> bool:
 
 class ApprovedMinutesReadOnly:
     """Approved minutes never change, in the admin either: the records of an
-    approved meeting are read-only (the services refuse too)."""
+    approved meeting are read-only (the services refuse too), and none can
+    be added to one or moved into one."""
 
     def _meeting_of(self, obj):
         return obj if isinstance(obj, Meeting) else getattr(obj, "meeting", None)
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if "meeting" not in form.base_fields:
+            return form
+
+        class RefusesApprovedMeetings(form):
+            def clean(self):
+                cleaned = super().clean()
+                if _minutes_approved(cleaned.get("meeting")):
+                    raise ValidationError(APPROVED_MESSAGE)
+                return cleaned
+
+        return RefusesApprovedMeetings
 
     def has_change_permission(self, request, obj=None):
         return super().has_change_permission(request, obj) and not _minutes_approved(self._meeting_of(obj))
@@ -105,9 +123,18 @@ class MeetingAdmin(ApprovedMinutesReadOnly, HistoryAdmin):
     search_fields = ("title", "place", "minutes_summary")
     ordering = ("-starts_at",)
     date_hierarchy = "starts_at"
-    autocomplete_fields = ("invited_departments", "minutes_approved_by")
+    autocomplete_fields = ("invited_departments",)
     formfield_overrides = URL_FIELD_OVERRIDES
     inlines = (AgendaItemInline, AttendanceInline, DecisionInline, ActionItemInline)
+    # Approval, with its PDF, goes through the workspace
+    # (`services.minutes_approve`), never through a field typed here.
+    readonly_fields = (
+        "minutes_state",
+        "minutes_approved_at",
+        "minutes_approved_by",
+        "minutes_pdf",
+        "minutes_pdf_sha256",
+    )
 
     def get_queryset(self, request):
         return (
@@ -164,7 +191,10 @@ class DecisionAdmin(ApprovedMinutesReadOnly, HistoryAdmin):
 
 
 @admin.register(ActionItem)
-class ActionItemAdmin(HistoryAdmin):
+class ActionItemAdmin(ApprovedMinutesReadOnly, HistoryAdmin):
+    """After approval the status moves in the workspace (the owners' follow-up,
+    `services.action_item_set_status`); the record itself is read-only here."""
+
     list_display = ("title", "owner_department", "due_on", "status", "completed_on", "meeting")
     list_filter = ("status", "owner_department")
     list_select_related = ("owner_department", "meeting")

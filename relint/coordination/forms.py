@@ -3,6 +3,8 @@ services write."""
 
 from __future__ import annotations
 
+import datetime
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.validators import MaxLengthValidator, ProhibitNullCharactersValidator
@@ -18,8 +20,30 @@ from relint.coordination.models import (
     AttendanceStatus,
     Decision,
     Meeting,
+    MeetingAttachment,
 )
 from relint.departments.models import Department, TableMembership
+
+
+class LoadedAtMixin:
+    """A hidden `loaded_at`: the record's `updated_at` when the form was
+    opened, which the service compares with the row's (the version guard)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        instance = getattr(self, "instance", None)
+        self.fields["loaded_at"] = forms.CharField(widget=forms.HiddenInput, required=True, max_length=40)
+        if instance is not None and instance.pk:
+            self.fields["loaded_at"].initial = instance.updated_at.isoformat()
+
+    def clean_loaded_at(self) -> datetime.datetime:
+        try:
+            loaded_at = datetime.datetime.fromisoformat(self.cleaned_data["loaded_at"])
+        except ValueError:
+            raise forms.ValidationError(_("The form is damaged: reload the page.")) from None
+        if loaded_at.tzinfo is None:
+            raise forms.ValidationError(_("The form is damaged: reload the page."))
+        return loaded_at
 
 
 class DateTimeInput(forms.DateTimeInput):
@@ -243,3 +267,20 @@ class ActionStatusForm(_Styled, forms.Form):
 class AttachmentForm(_Styled, forms.Form):
     title = forms.CharField(label=_("title"), max_length=300, validators=[ProhibitNullCharactersValidator()])
     file = forms.FileField(label=_("file"))
+
+
+class DecisionEditForm(LoadedAtMixin, DecisionForm):
+    pass
+
+
+class ActionItemEditForm(LoadedAtMixin, ActionItemForm):
+    pass
+
+
+class AttachmentEditForm(LoadedAtMixin, _Styled, forms.ModelForm):
+    class Meta:
+        model = MeetingAttachment
+        fields = ["title"]
+
+    def _post_clean(self):
+        pass

@@ -6,6 +6,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Length
+from django.db.models.lookups import Exact
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -35,6 +37,10 @@ class MeetingQuerySet(models.QuerySet):
         return self.filter(state=MeetingState.HELD)
 
 
+def minutes_pdf_path(instance: Meeting, filename: str) -> str:
+    return f"coordination/{instance.pk}/minutes/{filename}"
+
+
 @text_integrity
 class Meeting(Timestamped):
     """A meeting of the coordination table."""
@@ -61,6 +67,10 @@ class Meeting(Timestamped):
         blank=True,
         related_name="+",
     )
+    # The PDF of the approved minutes, typeset once at approval and never
+    # rewritten: its file name carries its checksum.
+    minutes_pdf = models.FileField(_("minutes PDF"), upload_to=minutes_pdf_path, max_length=500, blank=True)
+    minutes_pdf_sha256 = models.CharField(_("minutes PDF SHA-256 checksum"), max_length=64, blank=True)
 
     objects = MeetingQuerySet.as_manager()
     history = history(m2m_fields=("invited_departments",))
@@ -85,6 +95,16 @@ class Meeting(Timestamped):
                 | models.Q(online_url__startswith="https://")
                 | models.Q(online_url__startswith="http://"),
                 name="coordination_meeting_online_url_http",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(minutes_pdf="", minutes_pdf_sha256="")
+                | (
+                    models.Q(minutes_state="approved")
+                    & ~models.Q(minutes_pdf="")
+                    & models.Q(Exact(Length("minutes_pdf_sha256"), 64))
+                ),
+                name="coordination_meeting_minutes_pdf_of_approved",
+                violation_error_message=_("Only approved minutes have a PDF, stored with its checksum."),
             ),
         ]
 

@@ -15,10 +15,12 @@ meeting, not the record of it.
 from __future__ import annotations
 
 import datetime
+import hashlib
 import secrets
 from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.db.models import Max
@@ -27,6 +29,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from relint.coordination import ics
+from relint.coordination.minutes import minutes_data, render_minutes
 from relint.coordination.models import (
     ActionItem,
     ActionStatus,
@@ -43,6 +46,7 @@ from relint.coordination.models import (
 from relint.coordination.uploads import validate_attachment
 from relint.departments import permissions
 from relint.departments.models import Department, TableMembership
+from relint.reports.render import ReportRenderError
 
 
 def _require(allowed: bool) -> None:
@@ -62,6 +66,18 @@ def _locked_meeting(meeting: Meeting) -> Meeting:
 def _save(instance) -> None:
     instance.full_clean()
     instance.save()
+
+
+def _locked_record(model, record, expected_updated_at: datetime.datetime | None):
+    """The record's current row, locked, after checking that nobody saved it
+    since the form was loaded (its `updated_at` then): a plain save would
+    silently overwrite their change."""
+    current = model.objects.select_for_update().get(pk=record.pk)
+    if expected_updated_at is not None and current.updated_at != expected_updated_at:
+        raise ValidationError(
+            _("Someone else changed this record after you opened it. Reload the page to see their version.")
+        )
+    return current
 
 
 # --- Membership over time ---------------------------------------------------------------
@@ -360,7 +376,8 @@ def minutes_update(*, user, meeting: Meeting, summary: str, item_minutes: dict[i
 
 @transaction.atomic
 def minutes_approve(*, user, meeting: Meeting) -> Meeting:
-    """Approve the minutes. From now on nothing they record changes."""
+    """Approve the minutes and store their PDF with its checksum. From now
+    on nothing they record changes, the PDF included."""
     _require(permissions.can_approve_minutes(user))
     current = _locked_meeting(meeting)
     if current.state == MeetingState.CANCELLED:
@@ -373,6 +390,19 @@ def minutes_approve(*, user, meeting: Meeting) -> Meeting:
     current.minutes_approved_at = timezone.now()
     current.minutes_approved_by = user
     current.state = MeetingState.HELD
+    try:
+        # A few pages, typeset in the request: the approval and its PDF are
+        # one step, so approved minutes always have their document.
+        content = render_minutes(minutes_data(current))
+    except ReportRenderError as error:
+        raise ValidationError(
+            _("The minutes could not be typeset, so they are not approved: %(error)s") % {"error": error}
+        ) from error
+    digest = hashlib.sha256(content).hexdigest()
+    # The name carries the checksum and the storage never overwrites a file:
+    # the approved version's PDF, once written, never changes.
+    current.minutes_pdf.save(f"verbale-{current.pk}-{digest[:12]}.pdf", ContentFile(content), save=False)
+    current.minutes_pdf_sha256 = digest
     _save(current)
     return current
 
@@ -401,6 +431,31 @@ def decision_create(
     )
     _save(decision)
     return decision
+
+
+@transaction.atomic
+def decision_update(
+    *,
+    user,
+    decision: Decision,
+    text_it: str,
+    text_en: str,
+    agenda_item: AgendaItem | None,
+    is_strategic: bool,
+    is_public: bool,
+    expected_updated_at: datetime.datetime | None = None,
+) -> Decision:
+    """Correct a decision of draft minutes."""
+    _require(permissions.can_manage_meetings(user))
+    _locked_meeting(decision.meeting)
+    current = _locked_record(Decision, decision, expected_updated_at)
+    current.text_it = text_it
+    current.text_en = text_en
+    current.agenda_item = agenda_item
+    current.is_strategic = is_strategic
+    current.is_public = is_public
+    _save(current)
+    return current
 
 
 @transaction.atomic
@@ -435,6 +490,34 @@ def action_item_create(
     _save(action)
     action.activities.set(list(activities))
     return action
+
+
+@transaction.atomic
+def action_item_update(
+    *,
+    user,
+    action_item: ActionItem,
+    title: str,
+    owner_department: Department,
+    due_on: datetime.date,
+    description: str = "",
+    decision: Decision | None = None,
+    activities: Iterable = (),
+    expected_updated_at: datetime.datetime | None = None,
+) -> ActionItem:
+    """Correct an action item of draft minutes (its status moves through
+    `action_item_set_status`)."""
+    _require(permissions.can_manage_meetings(user))
+    _locked_meeting(action_item.meeting)
+    current = _locked_record(ActionItem, action_item, expected_updated_at)
+    current.title = title
+    current.description = description
+    current.owner_department = owner_department
+    current.due_on = due_on
+    current.decision = decision
+    _save(current)
+    current.activities.set(list(activities))
+    return current
 
 
 @transaction.atomic
@@ -485,11 +568,27 @@ def attachment_add(*, user, meeting: Meeting, title: str, upload) -> MeetingAtta
 
 
 @transaction.atomic
+def attachment_update(
+    *, user, attachment: MeetingAttachment, title: str, expected_updated_at: datetime.datetime | None = None
+) -> MeetingAttachment:
+    """Rename an attachment; its file is never replaced (upload a new one)."""
+    _require(permissions.can_manage_meetings(user))
+    _locked_meeting(attachment.meeting)
+    current = _locked_record(MeetingAttachment, attachment, expected_updated_at)
+    current.title = title
+    _save(current)
+    return current
+
+
+@transaction.atomic
 def attachment_delete(*, user, attachment: MeetingAttachment) -> None:
     _require(permissions.can_manage_meetings(user))
     _locked_meeting(attachment.meeting)
-    attachment.file.delete(save=False)
+    storage, name = attachment.file.storage, attachment.file.name
     attachment.delete()
+    # The file goes only once the row is gone for good: a rolled-back delete
+    # must not leave a record without its file.
+    transaction.on_commit(lambda: storage.delete(name))
 
 
 # --- Calendar feed ---------------------------------------------------------------------

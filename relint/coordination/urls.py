@@ -27,10 +27,19 @@ urlpatterns = [
     ),
     path("meetings/<int:pk>/minutes/", views.minutes, name="minutes"),
     path("meetings/<int:pk>/minutes/approve/", views.minutes_approve, name="minutes_approve"),
+    path("meetings/<int:pk>/minutes.pdf", views.minutes_pdf, name="minutes_pdf"),
     path("meetings/<int:pk>/decisions/new/", views.decision_create, name="decision_create"),
+    path("meetings/<int:pk>/decisions/<int:decision_pk>/edit/", views.decision_update, name="decision_update"),
+    path("meetings/<int:pk>/decisions/<int:decision_pk>/delete/", views.decision_delete, name="decision_delete"),
     path("meetings/<int:pk>/actions/new/", views.action_create, name="action_create"),
+    path("meetings/<int:pk>/actions/<int:action_pk>/edit/", views.action_update, name="action_update"),
+    path("meetings/<int:pk>/actions/<int:action_pk>/delete/", views.action_delete, name="action_delete"),
     path("meetings/<int:pk>/attachments/new/", views.attachment_add, name="attachment_add"),
     path("meetings/<int:pk>/attachments/<int:attachment_pk>/", views.attachment_download, name="attachment"),
+    path("meetings/<int:pk>/attachments/<int:attachment_pk>/edit/", views.attachment_update, name="attachment_update"),
+    path(
+        "meetings/<int:pk>/attachments/<int:attachment_pk>/delete/", views.attachment_delete, name="attachment_delete"
+    ),
     # Follow-up of action items
     path("actions/", views.action_dashboard, name="actions"),
     path("actions/<int:action_pk>/status/", views.action_status, name="action_status"),

@@ -27,6 +27,7 @@ from relint.coordination.models import (
     AgendaItemState,
     Attendance,
     CalendarFeedToken,
+    Decision,
     Meeting,
     MeetingAttachment,
     MeetingState,
@@ -135,6 +136,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "view": view,
             "meeting": meeting,
             "approved": meeting.minutes_state == MinutesState.APPROVED,
+            "editable": view.manages and meeting.minutes_state != MinutesState.APPROVED,
             "can_propose": permissions.can_propose_agenda_item(user, meeting),
             "review_forms": [
                 (
@@ -371,6 +373,23 @@ def minutes_approve(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@viewers_only
+@require_safe
+def minutes_pdf(request: HttpRequest, pk: int) -> FileResponse:
+    """The PDF of the approved minutes, as stored at approval. Draft minutes
+    have none; the minutes of meetings approved before relint typeset them
+    neither (404)."""
+    meeting = get_object_or_404(Meeting, pk=pk, minutes_state=MinutesState.APPROVED)
+    if not meeting.minutes_pdf:
+        raise Http404
+    response = FileResponse(
+        meeting.minutes_pdf.open("rb"), as_attachment=True, filename=f"verbale-{meeting.starts_at:%Y-%m-%d}.pdf"
+    )
+    response["Content-Type"] = "application/pdf"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
 # --- Decisions and action items ---------------------------------------------------------
 @coordinator_only
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -417,6 +436,111 @@ def action_create(request: HttpRequest, pk: int) -> HttpResponse:
         back=_meeting_url(meeting),
         submit=_("Record the action item"),
         status=400 if form.errors else 200,
+    )
+
+
+def _edit_page(request, meeting: Meeting, form, save, *, title: str, anchor: str, success: str) -> HttpResponse:
+    """An edit form of a record of draft minutes: `save(cleaned_data,
+    loaded_at)` calls the service; its refusal (approved minutes, someone
+    else's newer save) is shown on the form and nothing is written."""
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        loaded_at = data.pop("loaded_at")
+        try:
+            save(data, loaded_at)
+        except ValidationError as error:
+            _report(form, error)
+        else:
+            messages.success(request, success)
+            return redirect(_meeting_url(meeting, anchor))
+    return _form_page(
+        request,
+        form,
+        title=title,
+        intro=str(meeting),
+        back=_meeting_url(meeting, anchor),
+        submit=_("Save"),
+        status=400 if form.errors else 200,
+    )
+
+
+def _delete_page(request, meeting: Meeting, record, delete, *, title: str, anchor: str, success: str):
+    """GET asks to confirm (a plain form, no script); POST deletes through
+    the service, whose refusal becomes an error message."""
+    if request.method == "POST":
+        return _post_and_return(request, meeting, delete, success, anchor)
+    return render(
+        request,
+        "coordination/confirm_delete.html",
+        {"title": title, "meeting": meeting, "record": record, "back": _meeting_url(meeting, anchor)},
+    )
+
+
+@coordinator_only
+@require_http_methods(["GET", "HEAD", "POST"])
+def decision_update(request: HttpRequest, pk: int, decision_pk: int) -> HttpResponse:
+    decision = get_object_or_404(Decision.objects.select_related("meeting"), pk=decision_pk, meeting_id=pk)
+    meeting = decision.meeting
+    form = forms.DecisionEditForm(request.POST or None, instance=decision, meeting=meeting)
+    return _edit_page(
+        request,
+        meeting,
+        form,
+        lambda data, loaded_at: services.decision_update(
+            user=request.user, decision=decision, expected_updated_at=loaded_at, **data
+        ),
+        title=_("Edit the decision"),
+        anchor="decisions",
+        success=_("The decision has been saved."),
+    )
+
+
+@coordinator_only
+@require_http_methods(["GET", "HEAD", "POST"])
+def decision_delete(request: HttpRequest, pk: int, decision_pk: int) -> HttpResponse:
+    decision = get_object_or_404(Decision.objects.select_related("meeting"), pk=decision_pk, meeting_id=pk)
+    return _delete_page(
+        request,
+        decision.meeting,
+        decision,
+        lambda: services.decision_delete(user=request.user, decision=decision),
+        title=_("Delete the decision"),
+        anchor="decisions",
+        success=_("The decision has been deleted."),
+    )
+
+
+@coordinator_only
+@require_http_methods(["GET", "HEAD", "POST"])
+def action_update(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse:
+    action = get_object_or_404(ActionItem.objects.select_related("meeting"), pk=action_pk, meeting_id=pk)
+    meeting = action.meeting
+    form = forms.ActionItemEditForm(request.POST or None, instance=action, meeting=meeting)
+    return _edit_page(
+        request,
+        meeting,
+        form,
+        lambda data, loaded_at: services.action_item_update(
+            user=request.user, action_item=action, expected_updated_at=loaded_at, **data
+        ),
+        title=_("Edit the action item"),
+        anchor="actions",
+        success=_("The action item has been saved."),
+    )
+
+
+@coordinator_only
+@require_http_methods(["GET", "HEAD", "POST"])
+def action_delete(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse:
+    action = get_object_or_404(ActionItem.objects.select_related("meeting"), pk=action_pk, meeting_id=pk)
+    return _delete_page(
+        request,
+        action.meeting,
+        action,
+        lambda: services.action_item_delete(user=request.user, action_item=action),
+        title=_("Delete the action item"),
+        anchor="actions",
+        success=_("The action item has been deleted."),
     )
 
 
@@ -501,6 +625,40 @@ def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
         submit=_("Upload"),
         multipart=True,
         status=400 if form.errors else 200,
+    )
+
+
+@coordinator_only
+@require_http_methods(["GET", "HEAD", "POST"])
+def attachment_update(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
+    attachment = get_object_or_404(MeetingAttachment.objects.select_related("meeting"), pk=attachment_pk, meeting_id=pk)
+    meeting = attachment.meeting
+    form = forms.AttachmentEditForm(request.POST or None, instance=attachment)
+    return _edit_page(
+        request,
+        meeting,
+        form,
+        lambda data, loaded_at: services.attachment_update(
+            user=request.user, attachment=attachment, expected_updated_at=loaded_at, **data
+        ),
+        title=_("Rename the attachment"),
+        anchor="attachments",
+        success=_("The attachment has been saved."),
+    )
+
+
+@coordinator_only
+@require_http_methods(["GET", "HEAD", "POST"])
+def attachment_delete(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
+    attachment = get_object_or_404(MeetingAttachment.objects.select_related("meeting"), pk=attachment_pk, meeting_id=pk)
+    return _delete_page(
+        request,
+        attachment.meeting,
+        attachment,
+        lambda: services.attachment_delete(user=request.user, attachment=attachment),
+        title=_("Delete the attachment"),
+        anchor="attachments",
+        success=_("The attachment has been deleted."),
     )
 
 

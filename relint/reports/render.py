@@ -102,12 +102,15 @@ def check_glyphs(data: dict) -> None:
         )
 
 
-def compile_pdf(document: str) -> bytes:
-    """The bare Typst compile of prepared JSON (what the benchmark compares to)."""
+def compile_pdf(document: str, template: Path = TEMPLATE) -> bytes:
+    """The bare Typst compile of prepared JSON (what the benchmark compares to).
+
+    `template` lets another document (the table's minutes) share the fonts,
+    the standards and the error handling; the report passes none."""
     try:
         return typst.compile(
-            str(TEMPLATE),
-            root=str(TEMPLATE.parent),
+            str(template),
+            root=str(template.parent),
             font_paths=[font_directory()],
             ignore_system_fonts=True,
             sys_inputs={"data": document},
