@@ -757,3 +757,58 @@ def test_two_concurrent_imports_of_the_same_file_never_interleave():
     assert sorted(results) == [ImportState.COMMITTED, ImportState.FAILED]
     assert Activity.objects.count() == 50  # one import's rows, none twice
     assert Activity.objects.filter(version=1).count() == 50
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the advisory lock is PostgreSQL's")
+def test_the_postgresql_lock_alone_serialises_two_commits_in_parallel():
+    """The process lock bypassed (as if the commits came from two web
+    workers): the advisory lock makes the second commit wait, so the rows of
+    two files come one import after the other, and the same file twice is
+    imported once."""
+    from relint.core.testing import make_personas, restore_reference_data
+
+    restore_reference_data()
+    people = make_personas()
+    first = check(people.editor_a, xlsx([row(title_it=f"Primo {n}") for n in range(300)]))
+    second = check(people.editor_a, xlsx([row(title_it=f"Secondo {n}") for n in range(300)]))
+    again = check(people.editor_a, xlsx([row(title_it=f"Primo {n}") for n in range(300)]))
+    results: dict = {}
+    barrier = threading.Barrier(3)
+
+    def commit(name, run):
+        barrier.wait()
+        try:
+            results[name] = services._commit(user=people.editor_a, run=run, progress=None).state
+        finally:
+            connections.close_all()
+
+    threads = [
+        threading.Thread(target=commit, args=(name, run))
+        for name, run in (("first", first), ("second", second), ("again", again))
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert results["second"] == ImportState.COMMITTED
+    assert sorted([results["first"], results["again"]]) == [ImportState.COMMITTED, ImportState.FAILED]
+    assert Activity.objects.count() == 600
+    # Never interleaved: one file's activities all precede the other's.
+    order = [title.split()[0] for title in Activity.objects.order_by("pk").values_list("title_it", flat=True)]
+    assert order in (["Primo"] * 300 + ["Secondo"] * 300, ["Secondo"] * 300 + ["Primo"] * 300)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("1234", "1234"), ("zero", "RELINT_IMPORT_MAX_ROWS='zero' is not an integer"), ("0", "must be at least 1")],
+)
+def test_the_import_limits_are_read_from_the_environment(value, expected):
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "RELINT_IMPORT_MAX_ROWS": value, "DJANGO_SETTINGS_MODULE": "config.settings"}
+    code = "import django; django.setup(); from relint.exchange.reading import limit; print(limit('MAX_ROWS'))"
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=False)  # noqa: S603
+    assert expected in done.stdout + done.stderr
