@@ -6,7 +6,9 @@ Builds an activities workbook of ROWS rows (default 10,000) in a scratch
 SQLite database, then measures: openpyxl's bare read-only read of the file,
 the dry run, and the commit; and the peak memory (tracemalloc) of the dry
 run at ROWS/10 and ROWS rows, to show whether it stays flat. Prints a
-Markdown table for docs/benchmarks.md.
+Markdown table and writes it to its section of docs/benchmarks.md, with the
+command and the load average (the machine is shared: other people's work
+inflates every figure).
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ django.setup()
 import openpyxl  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 
+from bench._results import write_section  # noqa: E402
 from relint.exchange.columns import ACTIVITY_COLUMNS  # noqa: E402
 
 
@@ -73,6 +76,7 @@ def bare_read(content: bytes) -> float:
 
 def main() -> None:
     rows = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
+    load_before = ", ".join(f"{value:.2f}" for value in os.getloadavg())
     call_command("migrate", verbosity=0)
     from relint.core.testing import make_personas
     from relint.exchange import services
@@ -106,15 +110,25 @@ def main() -> None:
     again = services.import_run_check(user=people.coordinator, content=content, filename="bench.xlsx")
     second = time.perf_counter() - start
     assert again.counts["unchanged"] == rows
-    print(f"| rows | {rows:,} |")
-    print("| --- | --- |")
-    print(f"| file size | {len(content) / 1024:,.0f} KB |")
-    print(f"| openpyxl bare read-only read | {bare:.2f} s |")
-    print(f"| dry run (new rows) | {dry:.2f} s ({dry / bare:.1f}× the bare read) |")
-    print(f"| commit | {commit:.2f} s ({commit / bare:.1f}× the bare read) |")
-    print(f"| dry run of the same file again (all unchanged) | {second:.2f} s ({second / bare:.1f}× the bare read) |")
-    print(f"| peak Python memory of the dry run, {rows // 10:,} rows | {peak_small / 1e6:.1f} MB |")
-    print(f"| peak Python memory of the dry run, {rows:,} rows | {peak_large / 1e6:.1f} MB |")
+    load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
+    lines = [
+        f"Command: `.venv/bin/python bench/import.py {rows}` (a scratch SQLite database; activities with",
+        "countries, SDGs and one funding line each). Load average before the run (1, 5, 15 min):",
+        f"{load_before}; after: {load}.",
+        "",
+        f"| rows | {rows:,} |",
+        "| --- | --- |",
+        f"| file size | {len(content) / 1024:,.0f} KB |",
+        f"| openpyxl bare read-only read | {bare:.2f} s |",
+        f"| dry run (new rows) | {dry:.2f} s ({dry / bare:.1f}× the bare read) |",
+        f"| commit (plans the file again, then writes) | {commit:.2f} s ({commit / bare:.1f}× the bare read) |",
+        f"| dry run of the same file again (all unchanged) | {second:.2f} s ({second / bare:.1f}× the bare read) |",
+        f"| peak Python memory of the dry run, {rows // 10:,} rows | {peak_small / 1e6:.1f} MB |",
+        f"| peak Python memory of the dry run, {rows:,} rows | {peak_large / 1e6:.1f} MB |",
+    ]
+    body = "\n".join(lines)
+    print(body)
+    write_section("import", body)
 
 
 if __name__ == "__main__":

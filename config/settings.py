@@ -299,6 +299,16 @@ LOGGING = {
     },
 }
 
+# --- Spreadsheet import (docs/import.md) ----------------------------------
+# Checked before any parser reads a file: a zip bomb or a huge sheet is
+# refused in milliseconds instead of burning CPU (PITFALLS.md).
+RELINT_IMPORT_MAX_UPLOAD_BYTES = env_int("RELINT_IMPORT_MAX_UPLOAD_BYTES", 10 * 1024 * 1024, minimum=1024)
+RELINT_IMPORT_MAX_UNPACKED_BYTES = env_int("RELINT_IMPORT_MAX_UNPACKED_BYTES", 200 * 1024 * 1024, minimum=1024)
+RELINT_IMPORT_MAX_ZIP_ENTRIES = env_int("RELINT_IMPORT_MAX_ZIP_ENTRIES", 500, minimum=10)
+RELINT_IMPORT_MAX_COMPRESSION_RATIO = env_int("RELINT_IMPORT_MAX_COMPRESSION_RATIO", 200, minimum=2)
+RELINT_IMPORT_MAX_ROWS = env_int("RELINT_IMPORT_MAX_ROWS", 20_000, minimum=1)
+RELINT_IMPORT_MAX_CELL_CHARS = env_int("RELINT_IMPORT_MAX_CELL_CHARS", 10_000, minimum=1)
+
 # --- relint ---------------------------------------------------------------
 # Contact persons not confirmed for this long are deleted by
 # `manage.py purge_contacts` (docs/privacy.md).

@@ -389,6 +389,118 @@ def test_it_uses_the_same_number_of_queries_for_20_and_400_rows(personas, regist
     assert queries(20) == queries(400)
 
 
+def _commit_queries(user, rows: list[list]) -> list[str]:
+    run = check(user, xlsx(rows))
+    assert run.state == ImportState.CHECKED and not run.counts["errors"], run.report
+    with CaptureQueriesContext(connection) as context:
+        run = services.import_run_commit(user=user, run=run)
+    assert run.state == ImportState.COMMITTED, run.error
+    return [query["sql"] for query in context.captured_queries]
+
+
+def _rich_rows(prefix: str, count: int) -> list[list]:
+    return [
+        row(
+            title_it=f"{prefix} {n}",
+            departments="CULTURA",
+            partner_cities="Köln: capofila",
+            partner_organisations="ONU",
+            countries="DE; FR",
+            sdgs="3; 11",
+            funding="Unione europea | FESR | € 1.234,56",
+        )
+        for n in range(count)
+    ]
+
+
+def test_it_commits_with_the_same_number_of_queries_for_20_and_400_rows(personas, registry):
+    _commit_queries(personas.editor_a, _rich_rows("Prova", 5))  # loads what is cached for the process
+    small = _commit_queries(personas.editor_a, _rich_rows("Piccolo", 20))
+    large = _commit_queries(personas.editor_a, _rich_rows("Grande", 400))
+
+    def others(queries):
+        return [sql for sql in queries if not sql.startswith("INSERT")]
+
+    assert len(others(small)) == len(others(large))
+    if connection.vendor == "postgresql":
+        assert len(small) == len(large)
+    else:
+        # Django 5.2's SQLite backend splits a bulk INSERT every 999
+        # parameters (about 30 activities, 120 funding lines): 45 more
+        # statements for 380 more rows here, against several per row before.
+        assert len(large) - len(small) < 380 / 5
+    assert Activity.objects.count() == 425
+    assert sorted(Activity.objects.get(title_it="Grande 399").countries.values_list("iso2", flat=True)) == ["DE", "FR"]
+
+
+def test_its_commit_queries_grow_by_chunk_not_by_row(personas, registry, monkeypatch):
+    from relint.exchange import planning
+
+    monkeypatch.setattr(planning, "CHUNK_ROWS", 10)
+    _commit_queries(personas.editor_a, _rich_rows("Prova", 5))
+    one = len(_commit_queries(personas.editor_a, _rich_rows("Uno", 10)))
+    two = len(_commit_queries(personas.editor_a, _rich_rows("Due", 20)))
+    four = len(_commit_queries(personas.editor_a, _rich_rows("Quattro", 40)))
+    assert four - two == 2 * (two - one) > 0
+
+
+def test_it_writes_the_history_of_imported_and_updated_records(personas, registry):
+    services.import_run_commit(user=personas.editor_a, run=check(personas.editor_a, xlsx(_rich_rows("Storia", 1))))
+    activity = Activity.objects.get()
+    created = activity.history.get()
+    assert (created.history_type, created.history_user) == ("+", personas.editor_a)
+    assert created.title_it == "Storia 0" and created.version == 1
+    # The many-to-many snapshot, as simple-history's signal writes it.
+    assert sorted(created.countries.values_list("country_id", flat=True)) == ["DE", "FR"]
+    assert sorted(created.sdgs.values_list("sustainabledevelopmentgoal_id", flat=True)) == [3, 11]
+    link = activity.city_links.get()
+    assert link.history.get().history_type == "+"
+    line = activity.funding_lines.get()
+    assert line.history.get().history_user == personas.editor_a
+
+    exported = workbook.write_workbook(user=personas.editor_a, activities=Activity.objects.all())
+    book = openpyxl.load_workbook(io.BytesIO(exported))
+    sheet = book.worksheets[0]
+    header = [cell.value for cell in sheet[1]]
+    sheet.cell(2, header.index("Titolo") + 1, "Storia, seconda versione")
+    sheet.cell(2, header.index("Paesi") + 1, "ES")
+    sheet.cell(2, header.index("Finanziamenti") + 1, "Bilancio comunale | | 500")
+    buffer = io.BytesIO()
+    book.save(buffer)
+    run = check(personas.editor_a, buffer.getvalue(), "edited.xlsx")
+    assert run.counts["changed"] == 1, run.report
+    services.import_run_commit(user=personas.editor_a, run=run)
+    activity.refresh_from_db()
+    assert activity.version == 2
+    changed = activity.history.order_by("-history_id").first()
+    assert (changed.history_type, changed.title_it, changed.version) == ("~", "Storia, seconda versione", 2)
+    assert list(changed.countries.values_list("country_id", flat=True)) == ["ES"]
+    assert sorted(changed.sdgs.values_list("sustainabledevelopmentgoal_id", flat=True)) == [3, 11]
+    # The old funding line was deleted, with its history; the city link is untouched.
+    assert list(line.history.order_by("history_id").values_list("history_type", flat=True)) == ["+", "-"]
+    assert [line.amount for line in activity.funding_lines.all()] == [Decimal("500.00")]
+    assert activity.city_links.get().pk == link.pk and link.history.count() == 1
+
+
+def test_a_refusal_by_the_database_rolls_the_commit_back_with_a_message(personas, registry, monkeypatch):
+    from relint.activities import services as activity_services
+
+    run = check(personas.editor_a, xlsx(_rich_rows("Rifiutata", 3)))
+    # A rule no check foresaw: the database's unique uid, hit by two rows.
+    original = activity_services.activity_bulk_import
+
+    def same_uid(*, user, items):
+        activities = original(user=user, items=items)
+        Activity.objects.create(uid=activities[0].uid, year=2025, lead_department=personas.department_a, title_it="y")
+        return activities
+
+    monkeypatch.setattr(activity_services, "activity_bulk_import", same_uid)
+    run = services.import_run_commit(user=personas.editor_a, run=run)
+    assert run.state == ImportState.FAILED
+    assert "database refused" in run.error
+    assert not Activity.objects.exists()
+
+
 # --- permissions --------------------------------------------------------------------
 def test_it_lets_editors_import_only_into_their_own_department(personas):
     run = check(personas.editor_a, xlsx([row(lead_department="CULTURA")]))
@@ -645,3 +757,58 @@ def test_two_concurrent_imports_of_the_same_file_never_interleave():
     assert sorted(results) == [ImportState.COMMITTED, ImportState.FAILED]
     assert Activity.objects.count() == 50  # one import's rows, none twice
     assert Activity.objects.filter(version=1).count() == 50
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the advisory lock is PostgreSQL's")
+def test_the_postgresql_lock_alone_serialises_two_commits_in_parallel():
+    """The process lock bypassed (as if the commits came from two web
+    workers): the advisory lock makes the second commit wait, so the rows of
+    two files come one import after the other, and the same file twice is
+    imported once."""
+    from relint.core.testing import make_personas, restore_reference_data
+
+    restore_reference_data()
+    people = make_personas()
+    first = check(people.editor_a, xlsx([row(title_it=f"Primo {n}") for n in range(300)]))
+    second = check(people.editor_a, xlsx([row(title_it=f"Secondo {n}") for n in range(300)]))
+    again = check(people.editor_a, xlsx([row(title_it=f"Primo {n}") for n in range(300)]))
+    results: dict = {}
+    barrier = threading.Barrier(3)
+
+    def commit(name, run):
+        barrier.wait()
+        try:
+            results[name] = services._commit(user=people.editor_a, run=run, progress=None).state
+        finally:
+            connections.close_all()
+
+    threads = [
+        threading.Thread(target=commit, args=(name, run))
+        for name, run in (("first", first), ("second", second), ("again", again))
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert results["second"] == ImportState.COMMITTED
+    assert sorted([results["first"], results["again"]]) == [ImportState.COMMITTED, ImportState.FAILED]
+    assert Activity.objects.count() == 600
+    # Never interleaved: one file's activities all precede the other's.
+    order = [title.split()[0] for title in Activity.objects.order_by("pk").values_list("title_it", flat=True)]
+    assert order in (["Primo"] * 300 + ["Secondo"] * 300, ["Secondo"] * 300 + ["Primo"] * 300)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("1234", "1234"), ("zero", "RELINT_IMPORT_MAX_ROWS='zero' is not an integer"), ("0", "must be at least 1")],
+)
+def test_the_import_limits_are_read_from_the_environment(value, expected):
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "RELINT_IMPORT_MAX_ROWS": value, "DJANGO_SETTINGS_MODULE": "config.settings"}
+    code = "import django; django.setup(); from relint.exchange.reading import limit; print(limit('MAX_ROWS'))"
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=False)  # noqa: S603
+    assert expected in done.stdout + done.stderr

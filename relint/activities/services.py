@@ -19,6 +19,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from relint.activities.models import (
     Activity,
@@ -152,56 +153,180 @@ def _resolve_partners(user, relations: ActivityRelations) -> None:
 
 
 def _apply_relations(activity: Activity, relations: ActivityRelations, *, user=None) -> None:
-    """Replace the activity's relations; every row is validated first, so a
-    bad one raises before anything is written (we are inside the caller's
-    transaction in any case)."""
+    """Replace the activity's relations (the form's path, one activity)."""
     _resolve_partners(user, relations)
-    cities = [ActivityPartnerCity(activity=activity, city=city, role=role) for city, role in relations.cities]
-    organisations = [
-        ActivityPartnerOrganisation(activity=activity, organisation=organisation, role=role)
-        for organisation, role in relations.organisations
-    ]
-    funding = [FundingLine(activity=activity, **line) for line in relations.funding]
-    links = [ActivityLink(activity=activity, **link) for link in relations.links]
-    if len({city.pk for city, _role in relations.cities}) != len(cities):
+    if len({city.pk for city, _role in relations.cities}) != len(relations.cities):
         raise ValidationError(_("A partner city is listed twice."))
-    if len({organisation.pk for organisation, _role in relations.organisations}) != len(organisations):
+    if len({organisation.pk for organisation, _role in relations.organisations}) != len(relations.organisations):
         raise ValidationError(_("A partner organisation is listed twice."))
-    for row in [*cities, *organisations, *funding, *links]:
-        row.full_clean(exclude=["activity"], validate_unique=False)
-    activity.departments.set(relations.departments)
-    activity.countries.set(relations.countries)
-    activity.sdgs.set(relations.sdgs)
-    # Rows are replaced only when they changed, so the history of an
-    # unchanged funding line stays quiet.
-    current = relations_of(activity)
-    if sorted((c.pk, r) for c, r in current.cities) != sorted((c.pk, r) for c, r in relations.cities):
-        activity.city_links.all().delete()
-        ActivityPartnerCity.objects.bulk_create(cities)
-    if sorted((o.pk, r) for o, r in current.organisations) != sorted((o.pk, r) for o, r in relations.organisations):
-        activity.organisation_links.all().delete()
-        ActivityPartnerOrganisation.objects.bulk_create(organisations)
+    wanted = {
+        "departments": [d.pk for d in relations.departments],
+        "countries": [c.pk for c in relations.countries],
+        "sdgs": [g.pk for g in relations.sdgs],
+        "partner_cities": [(city.pk, role) for city, role in relations.cities],
+        "partner_organisations": [(organisation.pk, role) for organisation, role in relations.organisations],
+        "funding": [
+            (
+                line["source"],
+                line["programme"].pk if line.get("programme") else 0,
+                line["funder"].pk if line.get("funder") else 0,
+                Decimal(line["amount"]),
+                line.get("note", ""),
+            )
+            for line in relations.funding
+        ],
+        "links": [(link["url"], link.get("label", "")) for link in relations.links],
+    }
+    # Form input gets the constraints' messages in words, at a few queries.
+    if _write_relations([(activity, wanted)], validate_constraints=True, user=user):
+        _record_history([activity], history_type="~", user=user)
 
-    def funding_key(line: dict) -> tuple:
-        programme, funder = line.get("programme"), line.get("funder")
-        return (
-            line["source"],
-            programme.pk if programme else None,
-            funder.pk if funder else None,
-            Decimal(line["amount"]),
-            line.get("note", ""),
+
+# --- Relations of many activities at once ------------------------------------------
+# The form and the importer write relations through `_write_relations`: one
+# query per table for any number of activities. It writes the through
+# tables directly (no m2m_changed signal), so the activity's history row and
+# its many-to-many snapshot are written by `_record_history` afterwards.
+_M2M = {"departments": "department_id", "countries": "country_id", "sdgs": "sustainabledevelopmentgoal_id"}
+
+
+def _link_rows(key: str, activity_id: int, items) -> list:
+    if key == "partner_cities":
+        return [ActivityPartnerCity(activity_id=activity_id, city_id=pk, role=role) for pk, role in items]
+    if key == "partner_organisations":
+        return [
+            ActivityPartnerOrganisation(activity_id=activity_id, organisation_id=pk, role=role) for pk, role in items
+        ]
+    if key == "funding":
+        return [
+            FundingLine(
+                activity_id=activity_id,
+                source=source,
+                programme_id=programme_id or None,
+                funder_id=funder_id or None,
+                amount=amount,
+                note=note,
+            )
+            for source, programme_id, funder_id, amount, note in items
+        ]
+    return [ActivityLink(activity_id=activity_id, url=url, label=label) for url, label in items]
+
+
+def _link_key(key: str, row) -> tuple:
+    if key == "partner_cities":
+        return (row.city_id, row.role)
+    if key == "partner_organisations":
+        return (row.organisation_id, row.role)
+    if key == "funding":
+        return (row.source, row.programme_id or 0, row.funder_id or 0, Decimal(row.amount), row.note)
+    return (row.url, row.label)
+
+
+_LINK_MODELS = {
+    "partner_cities": ActivityPartnerCity,
+    "partner_organisations": ActivityPartnerOrganisation,
+    "funding": FundingLine,
+    "links": ActivityLink,
+}
+_LINK_FOREIGN_KEYS = ["activity", "city", "organisation", "programme", "funder"]
+
+
+def _history_rows(model, objs, *, history_type: str, user, when) -> list:
+    """Historical rows for `objs` as simple-history writes them one by one."""
+    historical = model.history.model
+    return [
+        historical(
+            history_date=when,
+            history_user=user,
+            history_change_reason="",
+            history_type=history_type,
+            **{f.attname: getattr(obj, f.attname) for f in historical.tracked_fields},
         )
+        for obj in objs
+    ]
 
-    if sorted(map(funding_key, current.funding)) != sorted(map(funding_key, relations.funding)):
-        activity.funding_lines.all().delete()
-        for line in funding:
-            line.save()
-    if [(lk["url"], lk.get("label", "")) for lk in current.links] != [
-        (lk["url"], lk.get("label", "")) for lk in relations.links
-    ]:
-        activity.links.all().delete()
-        for link in links:
-            link.save()
+
+def _write_relations(pairs: list[tuple[Activity, dict]], *, validate_constraints: bool, user=None) -> set[int]:
+    """Replace the relations named in each pair's dict (ids, as
+    `ActivityRelations` holds objects) of saved activities.
+
+    A kind of rows is replaced only when it changed, so the history of an
+    unchanged funding line stays quiet. Every new row is validated before
+    anything is written; the database constraints have the last word.
+    Returns the ids of the activities whose plain many-to-many fields changed.
+    """
+    now = timezone.now()
+    m2m_changed: set[int] = set()
+    for key, column in _M2M.items():
+        targets = {activity.pk: set(wanted[key]) for activity, wanted in pairs if key in wanted}
+        if not targets:
+            continue
+        through = getattr(Activity, key).through
+        current: dict[int, set] = {pk: set() for pk in targets}
+        for activity_id, value in through.objects.filter(activity_id__in=targets).values_list("activity_id", column):
+            current[activity_id].add(value)
+        changed = [pk for pk, values in targets.items() if values != current[pk]]
+        if changed:
+            through.objects.filter(activity_id__in=changed).delete()
+            through.objects.bulk_create(
+                [through(activity_id=pk, **{column: value}) for pk in changed for value in targets[pk]]
+            )
+            m2m_changed.update(changed)
+    for key, model in _LINK_MODELS.items():
+        targets = {activity.pk: wanted[key] for activity, wanted in pairs if key in wanted}
+        if not targets:
+            continue
+        existing: dict[int, list] = {pk: [] for pk in targets}
+        for row in model.objects.filter(activity_id__in=targets).order_by():
+            existing[row.activity_id].append(row)
+        changed = [
+            pk
+            for pk, items in targets.items()
+            if sorted(map(tuple, items)) != sorted(_link_key(key, row) for row in existing[pk])
+        ]
+        if not changed:
+            continue
+        rows = [row for pk in changed for row in _link_rows(key, pk, targets[pk])]
+        for row in rows:
+            try:
+                if validate_constraints:
+                    row.full_clean(exclude=_LINK_FOREIGN_KEYS, validate_unique=False)
+                else:
+                    row.clean_fields(exclude=_LINK_FOREIGN_KEYS)
+            except ValidationError as error:
+                error.activity_id = row.activity_id  # which activity, for a bulk caller's message
+                raise
+        gone = [row for pk in changed for row in existing[pk]]
+        if gone:
+            model.history.model.objects.bulk_create(_history_rows(model, gone, history_type="-", user=user, when=now))
+            # A queryset delete would send post_delete, and simple-history would
+            # write one history row per deleted row; those were written above.
+            model.objects.filter(pk__in=[row.pk for row in gone])._raw_delete(model.objects.db)
+        bulk_create_with_history(rows, model, default_user=user, default_date=now)
+    return m2m_changed
+
+
+def _record_history(activities: list[Activity], *, history_type: str, user) -> None:
+    """One history row per activity, with the snapshot of its plain
+    many-to-many fields as simple-history's own signal handler writes it."""
+    if not activities:
+        return
+    now = timezone.now()
+    records = Activity.history.model.objects.bulk_create(
+        _history_rows(Activity, activities, history_type=history_type, user=user, when=now)
+    )
+    by_activity = {record.id: record.pk for record in records}
+    for key, column in _M2M.items():
+        through = getattr(Activity, key).through
+        historical = getattr(Activity.history.model, key).model
+        historical.objects.bulk_create(
+            [
+                historical(history_id=by_activity[activity_id], id=pk, activity_id=activity_id, **{column: value})
+                for pk, activity_id, value in through.objects.filter(activity_id__in=by_activity).values_list(
+                    "pk", "activity_id", column
+                )
+            ]
+        )
 
 
 @transaction.atomic
@@ -563,72 +688,121 @@ def round_send_reminders(*, user, reporting_round: ReportingRound) -> int:
     return sent
 
 
-@transaction.atomic
-def activity_set_relations(
-    *,
-    user,
-    activity: Activity,
-    expected_version: int,
-    departments=None,
-    countries=None,
-    sdgs=None,
-    partner_cities=None,
-    partner_organisations=None,
-    funding=None,
-) -> Activity:
-    """Replace an activity's participating departments, countries, SDGs,
-    partner cities and organisations (with their roles) and funding lines.
+# --- Bulk import ------------------------------------------------------------------
+@dataclass
+class ImportedActivity:
+    """One activity of a bulk import: a new one (`activity` is None), or
+    changes to `activity` as it was read at `expected_version`.
 
-    Only the arguments given are replaced. Ids, not objects: `departments`
-    are department ids, `countries` ISO codes, `sdgs` numbers,
-    `partner_cities` / `partner_organisations` (id, role) pairs, `funding`
-    (source, programme id or 0, funder id or 0, amount, note) tuples. The
-    activity's version rises, as for any edit (decisions.md, entry 11).
+    `fields` are `EDITABLE_FIELDS`; `relations` holds only the relations to
+    replace, as ids (see `_write_relations`): departments ids, countries ISO
+    codes, sdgs numbers, partner_cities / partner_organisations (id, role),
+    funding (source, programme id or 0, funder id or 0, amount, note).
     """
-    from relint.activities.models import ActivityPartnerCity, ActivityPartnerOrganisation, FundingLine
 
-    current = _locked(activity.pk)
-    if current.version != expected_version:
-        raise EditConflictError(current, expected_version)
-    if not permissions.can_edit_activity(user, current):
-        raise PermissionDenied(_("You cannot change this activity."))
-    if departments is not None:
-        current.departments.set(departments)
-    if countries is not None:
-        current.countries.set(countries)
-    if sdgs is not None:
-        current.sdgs.set(sdgs)
-    if partner_cities is not None:
-        current.city_links.all().delete()
-        for city_id, role in partner_cities:
-            link = ActivityPartnerCity(activity=current, city_id=city_id, role=role)
-            link.full_clean(exclude=["activity", "city"], validate_unique=False, validate_constraints=False)
-            link.save()
-    if partner_organisations is not None:
-        current.organisation_links.all().delete()
-        for organisation_id, role in partner_organisations:
-            link = ActivityPartnerOrganisation(activity=current, organisation_id=organisation_id, role=role)
-            link.full_clean(exclude=["activity", "organisation"], validate_unique=False, validate_constraints=False)
-            link.save()
-    if funding is not None:
-        current.funding_lines.all().delete()
-        for source, programme_id, funder_id, amount, note in funding:
-            line = FundingLine(
-                activity=current,
-                source=source,
-                programme_id=programme_id or None,
-                funder_id=funder_id or None,
-                amount=amount,
-                note=note,
+    fields: dict
+    relations: dict = field(default_factory=dict)
+    activity: Activity | None = None
+    expected_version: int = 0
+
+
+class BulkImportError(Exception):
+    """An item of `activity_bulk_import` was refused; `index` says which."""
+
+    def __init__(self, index: int, error: Exception):
+        super().__init__(str(error))
+        self.index = index
+        self.error = error
+
+
+# Related records were matched by the caller; validating them would query once
+# per row. The foreign keys and the unique uid are checked by the database.
+_BULK_UNCHECKED = ["uid", "lead_department", "programme", "copied_from", "created_by"]
+
+
+@transaction.atomic
+def activity_bulk_import(*, user, items: list[ImportedActivity]) -> list[Activity]:
+    """Create and update many activities (a chunk of an imported workbook)
+    with a fixed number of queries, whatever the number of items.
+
+    The same rules as `activity_create` / `activity_update`: editors write
+    only their departments' unlocked activities, every version is checked
+    (`EditConflictError`), fields are validated before anything is written,
+    an accepted activity goes back to draft with a review event, and every
+    record gets its history row. Returns the activities in the order given;
+    raises `BulkImportError` naming the item at fault.
+    """
+    roles = permissions.roles_of(user)
+    now = timezone.now()
+    result: list[Activity | None] = [None] * len(items)
+    created, updated, events = [], [], []
+    locked = {}
+    update_ids = [item.activity.pk for item in items if item.activity is not None]
+    if update_ids:
+        locked = {a.pk: a for a in Activity.objects.select_for_update().filter(pk__in=update_ids)}
+    changed_fields: set[str] = set()
+    for index, item in enumerate(items):
+        try:
+            unknown = set(item.fields) - set(EDITABLE_FIELDS)
+            if unknown:
+                raise ValueError(f"not editable: {sorted(unknown)}")
+            if item.activity is None:
+                activity = Activity(**item.fields, created_by=user, review_state=ReviewState.DRAFT)
+                if not roles.coordinator and activity.lead_department_id not in roles.editable:
+                    raise PermissionDenied(_("You can only create activities of your own department."))
+                created.append(activity)
+            else:
+                activity = locked.get(item.activity.pk)
+                if activity is None or activity.version != item.expected_version:
+                    raise EditConflictError(activity or item.activity, item.expected_version)
+                if not permissions.can_edit_activity(user, activity):
+                    raise PermissionDenied(_("You cannot change this activity."))
+                for name, value in item.fields.items():
+                    setattr(activity, name, value)
+                if not permissions.can_edit_activity(user, activity):
+                    raise PermissionDenied(_("You cannot move an activity to another department."))
+                if activity.review_state == ReviewState.ACCEPTED:
+                    activity.review_state = ReviewState.DRAFT
+                    events.append(activity)
+                activity.version += 1
+                activity.updated_at = now
+                changed_fields.update(item.fields)
+                updated.append(activity)
+            activity.clean_fields(exclude=_BULK_UNCHECKED)
+            activity.clean()
+            activity._history_user = user
+        except (ValidationError, PermissionDenied, EditConflictError, ValueError) as error:
+            raise BulkImportError(index, error) from error
+        result[index] = activity
+    if created:
+        # Both databases return the new primary keys (RETURNING).
+        Activity.objects.bulk_create(created)
+    if updated:
+        Activity.objects.bulk_update(updated, fields=sorted(changed_fields | {"version", "updated_at", "review_state"}))
+    try:
+        _write_relations(
+            [(activity, item.relations) for activity, item in zip(result, items, strict=True) if item.relations],
+            validate_constraints=False,
+            user=user,
+        )
+    except ValidationError as error:
+        index = next(i for i, activity in enumerate(result) if activity.pk == error.activity_id)
+        raise BulkImportError(index, error) from error
+    _record_history(created, history_type="+", user=user)
+    _record_history(updated, history_type="~", user=user)
+    if events:
+        rows = [
+            ReviewEvent(
+                activity=activity,
+                from_state=ReviewState.ACCEPTED,
+                to_state=ReviewState.DRAFT,
+                actor=user,
+                comment=_("Edited after acceptance."),
+                activity_version=activity.version,
             )
-            line.full_clean(exclude=["activity", "programme", "funder"], validate_constraints=False)
-            line.save()
-    # The conditional update of entry 11: the row lock above already
-    # serialises writers, the WHERE clause makes a lost update impossible.
-    updated = Activity.objects.filter(pk=current.pk, version=expected_version).update(
-        version=expected_version + 1, updated_at=timezone.now()
-    )
-    if not updated:
-        raise EditConflictError(Activity.objects.get(pk=current.pk), expected_version)
-    current.version = expected_version + 1
-    return current
+            for activity in events
+        ]
+        for event in rows:
+            event.clean_fields(exclude=["activity", "actor"])
+        ReviewEvent.objects.bulk_create(rows)
+    return result

@@ -4,8 +4,9 @@
 activity (by its uid, or by year, lead department and Italian title) and
 says what would happen: new, changed (field by field), unchanged, or an
 error named by sheet, row and column. With `apply=True` it also writes each
-row through the activity services as it goes; the caller wraps it in one
-transaction and rolls everything back on the first problem.
+chunk's new and changed rows with one call to `activity_bulk_import` (a fixed
+number of queries per chunk); the caller wraps it in one transaction and
+rolls everything back on the first problem.
 
 Rows are handled in chunks: the records a chunk refers to are fetched with a
 fixed number of queries, and nothing but counts and the (capped) details
@@ -21,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
@@ -523,6 +524,7 @@ class Planner:
             for activity in queryset.filter(title_it__in=titles):
                 key = (activity.year, activity.lead_department_id, values.normalise(activity.title_it))
                 by_key.setdefault(key, []).append(activity)
+        writes = []
         for _number, result, desired in parsed:
             existing = None
             if desired.uid:
@@ -547,7 +549,10 @@ class Planner:
             if result.action != "error":
                 self._compare(result, desired, existing)
             if self.apply and result.action in ("new", "changed"):
-                self._write(result, desired, existing)
+                writes.append((result, desired, existing))
+        if writes:
+            self._write(writes)
+        for _number, result, _desired in parsed:
             self._record(result)
         self._done += len(chunk)
         if self.progress:
@@ -672,47 +677,45 @@ class Planner:
         return fields
 
     # --- writing ---------------------------------------------------------------------
-    def _write(self, result: RowResult, desired: Desired, existing: Activity | None) -> None:
-        try:
+    def _write(self, writes: list[tuple[RowResult, Desired, Activity | None]]) -> None:
+        """Write a chunk's new and changed rows with one bulk service call."""
+        items = []
+        for result, desired, existing in writes:
             if existing is None:
                 target = {**_DEFAULTS, **desired.values}
-                activity = activity_services.activity_create(user=self.user, fields=self.model_fields(target))
-                relations = {key: target[key] for key in RELATION_KEYS if target[key]}
-                if relations:
-                    activity_services.activity_set_relations(
-                        user=self.user, activity=activity, expected_version=activity.version, **relations
+                items.append(
+                    activity_services.ImportedActivity(
+                        fields=self.model_fields(target),
+                        relations={key: target[key] for key in RELATION_KEYS if target[key]},
                     )
-                result.uid = str(activity.uid)
-                return
+                )
+                continue
             target = {**_state_of(existing), **desired.values}
             changed = result.changed_keys
-            scalars = [key for key in changed if key in SCALAR_KEYS]
-            version = existing.version
-            activity = existing
-            if scalars:
-                activity = activity_services.activity_update(
-                    user=self.user,
+            items.append(
+                activity_services.ImportedActivity(
+                    fields=self.model_fields(target, [key for key in changed if key in SCALAR_KEYS]),
+                    relations={key: target[key] for key in changed if key in RELATION_KEYS},
                     activity=existing,
-                    fields=self.model_fields(target, scalars),
-                    expected_version=version,
+                    expected_version=existing.version,
                 )
-                version = activity.version
-            relations = {key: target[key] for key in changed if key in RELATION_KEYS}
-            if relations:
-                activity_services.activity_set_relations(
-                    user=self.user, activity=activity, expected_version=version, **relations
-                )
-        except activity_services.EditConflictError as error:
-            raise ImportAbortedError(
-                _("Sheet “%(sheet)s”, row %(row)d: the activity was changed by someone else meanwhile.")
-                % {"sheet": result.sheet, "row": result.row}
-            ) from error
-        except (ValidationError, PermissionDenied, ValueError) as error:
-            message = "; ".join(getattr(error, "messages", None) or [str(error)])
+            )
+        try:
+            activities = activity_services.activity_bulk_import(user=self.user, items=items)
+        except activity_services.BulkImportError as failure:
+            result = writes[failure.index][0]
+            error = failure.error
+            if isinstance(error, activity_services.EditConflictError):
+                message = _("Sheet “%(sheet)s”, row %(row)d: the activity was changed by someone else meanwhile.")
+                raise ImportAbortedError(message % {"sheet": result.sheet, "row": result.row}) from error
+            detail = "; ".join(getattr(error, "messages", None) or [str(error)])
             raise ImportAbortedError(
                 _("Sheet “%(sheet)s”, row %(row)d: %(message)s")
-                % {"sheet": result.sheet, "row": result.row, "message": message}
+                % {"sheet": result.sheet, "row": result.row, "message": detail}
             ) from error
+        for (result, _desired, existing), activity in zip(writes, activities, strict=True):
+            if existing is None:
+                result.uid = str(activity.uid)
 
     def _record(self, result: RowResult) -> None:
         self.plan.counts["rows"] += 1

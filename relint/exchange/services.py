@@ -10,7 +10,7 @@ import hashlib
 import threading
 
 from django.core.exceptions import PermissionDenied
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -137,11 +137,17 @@ def _commit(*, user, run: ImportRun, progress) -> ImportRun:
             locked.full_clean()
             locked.save()
             return locked
-    except (ImportAbortedError, FileRefusedError) as abort:
-        # The transaction is rolled back; the log says why, outside it.
+    except (ImportAbortedError, FileRefusedError, DatabaseError) as abort:
+        # The transaction is rolled back; the log says why, outside it. A
+        # DatabaseError is a constraint the checks above did not foresee:
+        # the database has the last word.
         run.refresh_from_db()
         run.state = ImportState.FAILED
-        run.error = str(abort)[:4000]
+        run.error = (
+            str(abort)
+            if not isinstance(abort, DatabaseError)
+            else _("The database refused a row (%(error)s): nothing was imported.") % {"error": abort}
+        )[:4000]
         run.content = None
         run.save(update_fields=["state", "error", "content"])
         return run
