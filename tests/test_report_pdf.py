@@ -331,3 +331,27 @@ def test_amounts_are_written_as_django_writes_them(language):
         for value in (Decimal("1500.50"), Decimal("0"), Decimal("1234567.891"), Decimal("-12.5"), 3001):
             expected = "€ " + formats.number_format(value, 2, use_l10n=True, force_grouping=True)
             assert format_amount(value) == expected
+
+
+def test_the_table_section_shows_only_public_strategic_decisions_of_approved_minutes(personas, tmp_path, settings):
+    from relint.coordination import services as table
+
+    from .coordination_helpers import make_full, make_meeting
+
+    settings.MEDIA_ROOT = tmp_path
+    full = make_full(personas, make_meeting(personas))
+    meeting = full["meeting"]
+    table.decision_create(
+        user=personas.coordinator, meeting=meeting, text_it="Riservata: trattativa in corso.", is_strategic=True
+    )
+    table.decision_create(user=personas.coordinator, meeting=meeting, text_it="Pubblica ma ordinaria.", is_public=True)
+    year = meeting.starts_at.year
+
+    def decisions() -> list[str]:
+        (row,) = report_data(year=year, language="it")["meetings"]
+        return [" ".join(d["text"]) for d in row["decisions"]]
+
+    # Draft minutes: nothing of them is public yet.
+    assert decisions() == []
+    table.minutes_approve(user=personas.coordinator, meeting=meeting)
+    assert decisions() == ["Si partecipa."]

@@ -36,7 +36,7 @@ from relint.activities.models import (
     PartnerRole,
     SustainableDevelopmentGoal,
 )
-from relint.coordination.models import Decision, Meeting, MeetingState, MinutesState
+from relint.coordination.models import Decision, Meeting, MeetingState
 from relint.core.models import Continent, Country, DatePrecision
 from relint.departments.models import Department, TableMembership
 from relint.partners.models import (
@@ -464,8 +464,9 @@ def _agreements(year: int, english: bool) -> list[dict]:
 
 def _meetings(year: int, english: bool) -> list[dict]:
     """The table's meetings of the year, with the strategic decisions of their
-    approved minutes: the report is public, draft minutes are not."""
-    decisions = Decision.objects.filter(is_strategic=True, meeting__minutes_state=MinutesState.APPROVED).order_by("pk")
+    approved minutes that are marked public: the report is a public document,
+    so it shows what the portal's page of outcomes shows, never more."""
+    decisions = Decision.objects.public().strategic().order_by("pk")
     meetings = (
         Meeting.objects.for_year(year)
         .exclude(state=MeetingState.CANCELLED)
