@@ -282,6 +282,8 @@ class Activity(Timestamped):
         indexes = [
             models.Index(fields=["year", "lead_department"], name="activities_year_dept_idx"),
             models.Index(fields=["review_state", "is_public", "year"], name="activities_public_idx"),
+            # The portal's and the API's filter on year and kind, and their counts.
+            models.Index(fields=["year", "kind"], name="activities_year_kind_idx"),
         ]
         constraints = [
             models.CheckConstraint(

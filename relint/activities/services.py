@@ -35,6 +35,7 @@ from relint.activities.models import (
 from relint.activities.serializers import activity_record
 from relint.departments import permissions
 from relint.ops import audit
+from relint.portal.publication import publication_bump
 
 
 class EditConflictError(Exception):
@@ -260,6 +261,9 @@ def activity_update(
         _apply_relations(current, relations, user=user)
     if was_accepted:
         _record_event(current, user, ReviewState.ACCEPTED, ReviewState.DRAFT, _("Edited after acceptance."))
+    # The portal shows an accepted activity's live relations (departments,
+    # countries, partners): any edit may change a public page.
+    publication_bump()
     return current
 
 
@@ -303,6 +307,7 @@ def _transition(*, user, activity: Activity, allowed_from: set[str], to: str, co
     current.save()
     event.full_clean()
     event.save()
+    publication_bump()
     return current
 
 
@@ -395,6 +400,7 @@ def activity_start_revision(*, user, activity: Activity, expected_version: int) 
     current.full_clean()
     current.save()
     _record_event(current, user, ReviewState.ACCEPTED, ReviewState.DRAFT, _("New revision started."))
+    publication_bump()
     return current
 
 
@@ -631,4 +637,5 @@ def activity_set_relations(
     if not updated:
         raise EditConflictError(Activity.objects.get(pk=current.pk), expected_version)
     current.version = expected_version + 1
+    publication_bump()
     return current

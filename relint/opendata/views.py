@@ -8,9 +8,11 @@ from django.views.decorators.http import require_GET
 
 from relint.opendata.datasets import FORMATS, LICENCE_URL, all_datasets, get_dataset
 from relint.opendata.exports import export_response
+from relint.portal.cache import public_cache
 
 
 @require_GET
+@public_cache
 def index(request: HttpRequest) -> HttpResponse:
     """Every dataset with its formats, licence and update date
     (template opendata/index.html)."""
