@@ -8,8 +8,13 @@ generation in its own transaction, so an entry is never served after the
 data it was rendered from has changed: nothing expires to be correct, the
 timeout only frees space.
 
-A hit costs two queries (the generation, the cache row with the database
-backend) and no rendering. Only 200 responses that set no cookie are
+Two levels: each process keeps the entries it has served in memory
+(RELINT_PUBLIC_CACHE_LOCAL), in front of the shared cache that every app
+server sees (RELINT_PUBLIC_CACHE). Keying on the generation is what makes
+the per-process copy safe: an entry's content never changes, a change
+produces new keys. A hit costs one query (the generation) from memory, two
+(the generation and the cache row) from the shared database cache, and no
+rendering. Only 200 responses that set no cookie are
 stored. The page's CSP nonce is swapped for a marker before storing and the
 new request's own nonce is put back on a hit, so the header and the page
 always agree.
@@ -61,9 +66,14 @@ def public_cache(view):
     def wrapped(request: HttpRequest, *args, **kwargs):
         if request.method not in ("GET", "HEAD") or not settings.RELINT_PUBLIC_CACHE_SECONDS:
             return view(request, *args, **kwargs)
-        cache = caches[settings.RELINT_PUBLIC_CACHE]
+        shared = caches[settings.RELINT_PUBLIC_CACHE]
+        local = caches[settings.RELINT_PUBLIC_CACHE_LOCAL] if settings.RELINT_PUBLIC_CACHE_LOCAL else None
         key = cache_key(request, publication_generation())
-        entry = cache.get(key)
+        entry = local.get(key) if local is not None else None
+        if entry is None:
+            entry = shared.get(key)
+            if entry is not None and local is not None:
+                local.set(key, entry, settings.RELINT_PUBLIC_CACHE_SECONDS)
         if entry is not None:
             status, content_type, body = entry
             if NONCE_MARK in body:
@@ -72,7 +82,9 @@ def public_cache(view):
         response = view(request, *args, **kwargs)
         entry = _store(response, request)
         if entry is not None:
-            cache.set(key, entry, settings.RELINT_PUBLIC_CACHE_SECONDS)
+            shared.set(key, entry, settings.RELINT_PUBLIC_CACHE_SECONDS)
+            if local is not None:
+                local.set(key, entry, settings.RELINT_PUBLIC_CACHE_SECONDS)
         return response
 
     return wrapped
