@@ -587,3 +587,16 @@ def test_it_runs_as_many_queries_for_2000_activities_as_for_20(client, world, pe
     assert many == few
     # Rendered each time, not served from the cache (the sitemaps are not cached).
     assert all(count > 2 for address, count in few.items() if "sitemap" not in address)
+
+
+def test_the_two_halves_of_public_are_exactly_public(world):
+    """The portal counts and lists years per half (relint/portal/selectors.py)."""
+    from relint.activities.models import public_parts
+
+    accepted, revised = public_parts()
+    first = set(Activity.objects.filter(accepted).values_list("pk", flat=True))
+    second = set(Activity.objects.filter(revised).values_list("pk", flat=True))
+    assert first and second  # the world has both: accepted, and accepted then revised
+    assert not first & second
+    assert first | second == set(Activity.objects.public().values_list("pk", flat=True))
+    assert world.revised.pk in second and world.public.pk in first
