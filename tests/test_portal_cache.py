@@ -207,6 +207,19 @@ def test_the_generation_is_read_from_the_models_table(db):
     assert publication_generation() == PublicationGeneration.objects.get(pk=1).value
 
 
+@pytest.mark.parametrize("address", ["/it/open-data/", "/it/", "/api/v1/cities"])
+def test_a_page_rendered_for_signed_in_staff_never_reaches_a_visitor(client, world, personas, address):
+    staff = type(client)()
+    staff.force_login(personas.coordinator)
+    for _ in range(2):
+        signed_in, _ = _queries(staff, address)
+        assert signed_in > 2  # rendered for them, never from the cache
+    anonymous, page = _queries(client, address)
+    assert anonymous > 2  # nothing was stored on the staff's behalf
+    assert personas.coordinator.get_username() not in page
+    assert "csrfmiddlewaretoken" not in page
+
+
 def test_the_cache_can_be_turned_off(client, world, settings):
     settings.RELINT_PUBLIC_CACHE_SECONDS = 0
     address = url("portal:home", "it")

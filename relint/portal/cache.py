@@ -14,8 +14,11 @@ server sees (RELINT_PUBLIC_CACHE). Keying on the generation is what makes
 the per-process copy safe: an entry's content never changes, a change
 produces new keys. A hit costs one query (the generation) from memory, two
 (the generation and the cache row) from the shared database cache, and no
-rendering. Only 200 responses that set no cookie are
-stored. The page's CSP nonce is swapped for a marker before storing and the
+rendering. Only 200 responses that set no cookie and did not read the
+session are stored, and a request carrying a session cookie neither reads
+nor fills the cache: a page rendered for a signed-in member of staff (the
+open-data page has the staff menu when signed in) must never reach anyone
+else, and staff see their own edits at once. The page's CSP nonce is swapped for a marker before storing and the
 new request's own nonce is put back on a hit, so the header and the page
 always agree.
 """
@@ -50,6 +53,8 @@ def _store(response: HttpResponse, request: HttpRequest) -> tuple[int, str, byte
         or response.cookies
         or len(response.content) > MAX_BODY_BYTES
         or "no-store" in response.get("Cache-Control", "")
+        # SessionMiddleware adds it when the page read the session (the user).
+        or "cookie" in response.get("Vary", "").lower()
     ):
         return None
     body = response.content
@@ -64,7 +69,11 @@ def public_cache(view):
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args, **kwargs):
-        if request.method not in ("GET", "HEAD") or not settings.RELINT_PUBLIC_CACHE_SECONDS:
+        if (
+            request.method not in ("GET", "HEAD")
+            or not settings.RELINT_PUBLIC_CACHE_SECONDS
+            or settings.SESSION_COOKIE_NAME in request.COOKIES
+        ):
             return view(request, *args, **kwargs)
         shared = caches[settings.RELINT_PUBLIC_CACHE]
         local = caches[settings.RELINT_PUBLIC_CACHE_LOCAL] if settings.RELINT_PUBLIC_CACHE_LOCAL else None
