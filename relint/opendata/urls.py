@@ -9,5 +9,6 @@ app_name = "opendata"
 urlpatterns = [
     path("", views.index, name="index"),
     path("catalogue.<str:fmt>", views.catalogue, name="catalogue"),
+    path("iati-activities.xml", views.iati_file, name="iati"),
     path("<slug:slug>.<str:fmt>", views.download, name="download"),
 ]

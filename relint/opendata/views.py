@@ -16,8 +16,11 @@ from relint.portal.cache import public_cache
 def index(request: HttpRequest) -> HttpResponse:
     """Every dataset with its formats, licence and update date
     (template opendata/index.html)."""
+    from relint.opendata.iati import iati_updated
+
     rows = [{"dataset": d, "updated": d.updated()} for d in all_datasets()]
-    return render(request, "opendata/index.html", {"rows": rows, "formats": FORMATS, "licence_url": LICENCE_URL})
+    context = {"rows": rows, "formats": FORMATS, "licence_url": LICENCE_URL, "iati_updated": iati_updated()}
+    return render(request, "opendata/index.html", context)
 
 
 @require_GET
@@ -31,6 +34,18 @@ def catalogue(request: HttpRequest, fmt: str) -> HttpResponse:
     graph = build_graph(request.build_absolute_uri("/").rstrip("/"))
     rdf_format, content_type = kinds[fmt]
     return HttpResponse(graph.serialize(format=rdf_format), content_type=f"{content_type}; charset=utf-8")
+
+
+@require_GET
+@public_cache
+def iati_file(request: HttpRequest) -> HttpResponse:
+    """The IATI 2.03 iati-activities file of the published cooperation
+    projects (relint/opendata/iati.py), as `manage.py export_iati` writes it."""
+    from relint.opendata import iati
+
+    response = HttpResponse(iati.build(), content_type="application/xml; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="iati-activities.xml"'
+    return response
 
 
 @require_GET
