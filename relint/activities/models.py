@@ -308,6 +308,9 @@ class Activity(Timestamped):
             models.Index(fields=["review_state", "is_public", "year"], name="activities_public_idx"),
             # The portal's and the API's filter on year and kind, and their counts.
             models.Index(fields=["year", "kind"], name="activities_year_kind_idx"),
+            # The portal's "newest first" (year, then id): PostgreSQL read the
+            # whole table and sorted it for the home page's five latest.
+            models.Index(fields=["year", "id"], name="activities_year_id_idx"),
         ]
         constraints = [
             models.CheckConstraint(
