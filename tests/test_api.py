@@ -205,9 +205,19 @@ def test_it_serves_the_schema_and_a_docs_page_that_fits_the_csp(client, db):
     for path in schema_doc["paths"].values():
         assert "422" not in path["get"]["responses"]
         assert "400" in path["get"]["responses"]
-    response = client.get("/api/v1/docs")
+    response = client.get("/api/v1/docs", headers={"accept-language": "en"})
+    assert response.status_code == 302 and response["Location"] == "/en/open-data/api/"
+    assert client.get("/api/v1/docs", headers={"accept-language": "it"})["Location"] == "/it/open-data/api/"
+    response = client.get("/it/open-data/api/")
     assert response.status_code == 200
     html = response.content.decode()
+    # Every address of the schema, with its parameters, on the reference page.
+    for path, methods in schema_doc["paths"].items():
+        assert f"GET {path}</code>" in html
+        for parameter in methods["get"].get("parameters", []):
+            assert f"<code>{parameter['name']}</code>" in html
+    assert "<h1>Documentazione dell'API</h1>" in html
+    assert "<h1>API documentation</h1>" in client.get("/en/open-data/api/").content.decode()
     # No inline executable script: only static files, which the CSP allows.
     assert "<script>" not in html
     assert "script-src" in response.headers["Content-Security-Policy"]

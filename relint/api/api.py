@@ -20,6 +20,7 @@ from ninja.errors import ValidationError
 
 from relint.activities import selectors as activity_selectors
 from relint.activities.models import ActivityKind, ActivityStatus
+from relint.api.docs import ApiReference
 from relint.departments.models import Department
 from relint.departments.serializers import DEPARTMENT_RECORD_RELATED, department_record
 from relint.partners.models import Agreement, CityRelation, Organisation, OrganisationKind, PartnerCity
@@ -50,6 +51,8 @@ api = NinjaAPI(
         "published annual reports. Licence: CC BY 4.0."
     ),
     urls_namespace="api",
+    # A server-rendered, accessible reference instead of Swagger UI (relint/api/docs.py).
+    docs=ApiReference(),
 )
 
 

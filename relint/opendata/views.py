@@ -38,6 +38,19 @@ def catalogue(request: HttpRequest, fmt: str) -> HttpResponse:
 
 @require_GET
 @public_cache
+def api_reference(request: HttpRequest) -> HttpResponse:
+    """The JSON API's reference, from its OpenAPI schema (template
+    opendata/api_reference.html); /api/v1/docs leads here."""
+    from relint.api.api import api
+    from relint.api.docs import operations
+
+    schema = api.get_openapi_schema()
+    context = {"api": schema["info"], "operations": operations(schema), "schema_url": "/api/v1/openapi.json"}
+    return render(request, "opendata/api_reference.html", context)
+
+
+@require_GET
+@public_cache
 def iati_file(request: HttpRequest) -> HttpResponse:
     """The IATI 2.03 iati-activities file of the published cooperation
     projects (relint/opendata/iati.py), as `manage.py export_iati` writes it."""
