@@ -82,3 +82,10 @@ def test_every_distribution_can_be_downloaded(client):
 def test_it_refuses_unknown_formats_and_writes(client):
     assert client.get("/it/open-data/catalogue.rdf").status_code == 404
     assert client.post("/it/open-data/catalogue.ttl").status_code == 405
+
+
+def test_the_dataset_titles_carry_the_language_of_the_address(client):
+    for language, title in (("it", "Città partner"), ("en", "Partner cities")):
+        graph = Graph().parse(data=client.get(f"/{language}/open-data/catalogue.ttl").content.decode(), format="turtle")
+        (cities,) = graph.subjects(DCTERMS.identifier, Literal(f"{IPA_CODE}:relint-cities"))
+        assert graph.value(cities, DCTERMS.title) == Literal(title, lang=language)

@@ -15,6 +15,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, XSD
@@ -53,6 +54,8 @@ def build_graph(base: str) -> Graph:
     graph.add((catalogue, DCTERMS.modified, Literal(timezone.localdate(), datatype=XSD.date)))
     from relint.opendata.iati import iati_updated
 
+    language = "en" if (get_language() or "it").startswith("en") else "it"
+
     entries = [(d.slug, d.title, d.description, d.updated(), FORMATS) for d in all_datasets()]
     entries.append(
         (
@@ -72,8 +75,9 @@ def build_graph(base: str) -> Graph:
         graph.add((node, RDF.type, DCATAPIT.Dataset))
         graph.add((node, RDF.type, DCAT.Dataset))
         graph.add((node, DCTERMS.identifier, Literal(f"{IPA_CODE}:relint-{slug}")))
-        graph.add((node, DCTERMS.title, Literal(str(title), lang="it")))
-        graph.add((node, DCTERMS.description, Literal(str(description), lang="it")))
+        # Translated into the language of the address (/it/ or /en/).
+        graph.add((node, DCTERMS.title, Literal(str(title), lang=language)))
+        graph.add((node, DCTERMS.description, Literal(str(description), lang=language)))
         graph.add((node, DCAT.theme, EU_THEME))
         graph.add((node, DCTERMS.publisher, city))
         graph.add((node, DCTERMS.rightsHolder, city))
@@ -91,5 +95,5 @@ def build_graph(base: str) -> Graph:
             graph.add((dist, DCAT.downloadURL, URIRef(url)))
             graph.add((dist, DCTERMS.format, URIRef(EU_FILE_TYPE + fmt.upper())))
             graph.add((dist, DCTERMS.license, URIRef(LICENCE_URL)))
-            graph.add((dist, DCTERMS.title, Literal(f"{title} ({fmt.upper()})", lang="it")))
+            graph.add((dist, DCTERMS.title, Literal(f"{title} ({fmt.upper()})", lang=language)))
     return graph
