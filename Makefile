@@ -75,6 +75,7 @@ translations: install .env
 
 migrate: install .env
 	$(MANAGE) migrate --noinput
+	$(MANAGE) createcachetable
 	$(MANAGE) setup_roles
 
 demo-data: migrate

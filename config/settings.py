@@ -267,6 +267,42 @@ TASKS = {
     }
 }
 
+# --- Cache ------------------------------------------------------------------
+# The public pages, API lists and open-data page are cached under the
+# publication generation (relint/portal/cache.py), so an entry is never
+# stale. The default backend is a table of the main database
+# (`manage.py createcachetable` creates it; `migrate` does not): it needs
+# nothing else and every app server shares it. "locmem" keeps one cache per
+# process (only for a single server); "none" turns caching off.
+RELINT_CACHE_BACKEND = env_choice("RELINT_CACHE_BACKEND", "database", ("database", "locmem", "none"))
+CACHES = {
+    "default": {
+        "BACKEND": {
+            "database": "django.core.cache.backends.db.DatabaseCache",
+            "locmem": "django.core.cache.backends.locmem.LocMemCache",
+            "none": "django.core.cache.backends.dummy.DummyCache",
+        }[RELINT_CACHE_BACKEND],
+        "LOCATION": "relint_cache",
+        # The database backend counts its rows on every write and culls a
+        # third when there are more than this.
+        "OPTIONS": {"MAX_ENTRIES": env_int("RELINT_CACHE_MAX_ENTRIES", 5000, minimum=10)},
+    },
+    # Each process's own copy of the public entries it served, in front of
+    # the shared cache: safe because an entry keyed on a generation never
+    # changes (relint/portal/cache.py).
+    "local": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "relint-public",
+        "OPTIONS": {"MAX_ENTRIES": env_int("RELINT_LOCAL_CACHE_MAX_ENTRIES", 200, minimum=0)},
+    },
+}
+RELINT_PUBLIC_CACHE = "default"
+# "" when RELINT_LOCAL_CACHE_MAX_ENTRIES is 0: no per-process copy.
+RELINT_PUBLIC_CACHE_LOCAL = "local" if CACHES["local"]["OPTIONS"]["MAX_ENTRIES"] else ""
+# How long a public response is kept (0: not cached). Correctness does not
+# depend on it, only the space the cache takes.
+RELINT_PUBLIC_CACHE_SECONDS = env_int("RELINT_PUBLIC_CACHE_SECONDS", 3600, minimum=0)
+
 # --- Email ----------------------------------------------------------------
 EMAIL_BACKEND = env_str("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env_str("DJANGO_EMAIL_HOST", "localhost")

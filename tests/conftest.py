@@ -31,6 +31,18 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.django_db(transaction=True))
 
 
+@pytest.fixture(autouse=True)
+def _empty_local_public_cache():
+    """Each test's database is rolled back, so publication generations repeat
+    from one test to the next; the per-process copy of the public cache
+    (relint/portal/cache.py) must not carry a page into another test."""
+    from django.core.cache import caches
+
+    caches["local"].clear()
+    yield
+    caches["local"].clear()
+
+
 @pytest.fixture
 def personas(db) -> Personas:
     return make_personas()

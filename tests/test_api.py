@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, settings
 
 from relint.activities.models import Activity, ActivityKind, ReviewState
 from relint.activities.serializers import activity_record
+from relint.portal.publication import publication_bump
 
 pytestmark = pytest.mark.django_db
 
@@ -160,6 +161,8 @@ def test_it_reads_a_page_with_a_constant_number_of_queries(client, personas):
         for activity in Activity.objects.all():
             activity.countries.add("FR")
             activity.sdgs.add(5)
+        # Written past the services: announced to the public cache by hand.
+        publication_bump()
 
     make(20)
     few = _count_queries(client, "/api/v1/activities?limit=100&country=FR")
@@ -167,6 +170,7 @@ def test_it_reads_a_page_with_a_constant_number_of_queries(client, personas):
     many = _count_queries(client, "/api/v1/activities?limit=100&country=FR")
     assert Activity.objects.count() == 200
     assert few == many
+    assert few > 2  # rendered, not a cache hit
 
 
 # --- schemathesis against the live schema ------------------------------------------------
@@ -201,9 +205,19 @@ def test_it_serves_the_schema_and_a_docs_page_that_fits_the_csp(client, db):
     for path in schema_doc["paths"].values():
         assert "422" not in path["get"]["responses"]
         assert "400" in path["get"]["responses"]
-    response = client.get("/api/v1/docs")
+    response = client.get("/api/v1/docs", headers={"accept-language": "en"})
+    assert response.status_code == 302 and response["Location"] == "/en/open-data/api/"
+    assert client.get("/api/v1/docs", headers={"accept-language": "it"})["Location"] == "/it/open-data/api/"
+    response = client.get("/it/open-data/api/")
     assert response.status_code == 200
     html = response.content.decode()
+    # Every address of the schema, with its parameters, on the reference page.
+    for path, methods in schema_doc["paths"].items():
+        assert f"GET {path}</code>" in html
+        for parameter in methods["get"].get("parameters", []):
+            assert f"<code>{parameter['name']}</code>" in html
+    assert "<h1>Documentazione dell'API</h1>" in html
+    assert "<h1>API documentation</h1>" in client.get("/en/open-data/api/").content.decode()
     # No inline executable script: only static files, which the CSP allows.
     assert "<script>" not in html
     assert "script-src" in response.headers["Content-Security-Policy"]

@@ -84,3 +84,35 @@ def test_it_leaves_out_drafts_and_private_projects(personas):
     )
     xml = iati.build().decode()
     assert "Bozza" not in xml and "Riservato" not in xml
+
+
+def test_the_open_data_page_lists_the_iati_file_with_format_licence_and_date(client, personas):
+    from django.utils import dateformat, timezone
+
+    project = _project(personas, start_date=datetime.date(2024, 1, 1))
+    updated = dateformat.format(timezone.localtime(project.updated_at), "c")
+    for language in ("it", "en"):
+        html = client.get(f"/{language}/open-data/").content.decode()
+        (row,) = [r for r in html.split("<tr>") if f'href="/{language}/open-data/iati-activities.xml"' in r]
+        assert "IATI 2.03" in row and ">XML<" in row and "CC BY 4.0" in row
+        assert f'<time datetime="{updated}">' in row
+
+
+def test_the_served_iati_file_is_the_validated_one(client, personas):
+    call_command("load_demo", verbosity=0)
+    response = client.get("/it/open-data/iati-activities.xml")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/xml")
+    iati.validate(response.content)
+    served = {a.findtext("iati-identifier") for a in etree.fromstring(response.content).iter("iati-activity")}
+    published = {f"{iati.reporting_org_ref()}-{uid}" for uid in iati.iati_activities().values_list("uid", flat=True)}
+    assert served == published
+    assert client.post("/it/open-data/iati-activities.xml").status_code == 405
+
+
+def test_the_served_iati_file_leaves_out_drafts_and_private_projects(client, personas):
+    _project(personas, title_it="Bozza", review_state=ReviewState.DRAFT, start_date=datetime.date(2024, 1, 1))
+    _project(personas, title_it="Riservato", is_public=False, start_date=datetime.date(2024, 1, 1))
+    xml = client.get("/en/open-data/iati-activities.xml").content.decode()
+    assert "<iati-activities" in xml
+    assert "Bozza" not in xml and "Riservato" not in xml

@@ -120,3 +120,58 @@ def test_it_exports_with_a_constant_number_of_queries(client, personas, fmt):
     make(430)  # still one chunk of 500: queries grow with chunks, never with rows
     many = _queries(client, f"/it/open-data/activities.{fmt}")
     assert few == many
+
+
+def _bulk_public(department, start: int, count: int) -> None:
+    rows = Activity.objects.bulk_create(
+        Activity(
+            year=2024, kind="exchange", title_it=f"B{start + i}", lead_department=department, review_state="accepted"
+        )
+        for i in range(count)
+    )
+    Activity.countries.through.objects.bulk_create(
+        Activity.countries.through(activity_id=a.pk, country_id="FR") for a in rows
+    )
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json", "xlsx"])
+def test_it_reads_more_than_one_chunk_with_the_same_queries_per_chunk(client, personas, fmt, monkeypatch):
+    from relint.opendata import exports
+
+    monkeypatch.setattr(exports, "CHUNK", 50)
+    address = f"/it/open-data/activities.{fmt}"
+    _bulk_public(personas.department_a, 0, 50)
+    one_chunk = _queries(client, address)
+    _bulk_public(personas.department_a, 50, 50)
+    two_chunks = _queries(client, address)
+    _bulk_public(personas.department_a, 100, 101)
+    five_chunks = _queries(client, address)  # 201 rows: 50 + 50 + 50 + 50 + 1
+    per_chunk = two_chunks - one_chunk
+    assert per_chunk > 0  # the prefetches run again for each chunk...
+    assert five_chunks - two_chunks == 3 * per_chunk  # ...and never per row
+    body = _body(client.get(address))
+    if fmt == "csv":
+        assert len(list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))) == 1 + 201
+    elif fmt == "json":
+        assert len(json.loads(body)) == 201
+    else:
+        # Counted row by row: read-only mode trusts <dimension> (PITFALLS.md).
+        assert sum(1 for _ in load_workbook(io.BytesIO(body), read_only=True).active.iter_rows()) == 1 + 201
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json"])
+def test_it_sends_the_first_rows_before_reading_the_last_chunk(client, personas, fmt, monkeypatch):
+    from relint.opendata import exports
+
+    monkeypatch.setattr(exports, "CHUNK", 50)
+    _bulk_public(personas.department_a, 0, 200)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(f"/it/open-data/activities.{fmt}")
+        assert response.streaming
+        pieces = iter(response.streaming_content)
+        first = [next(pieces) for _ in range(5)]  # the opening and the first rows
+        read_early = len(queries)
+        rest = list(pieces)
+    assert b"B" in b"".join(first)
+    assert read_early < len(queries)  # the later chunks were read after the first rows went out
+    assert len(rest) >= 196

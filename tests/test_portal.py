@@ -42,6 +42,7 @@ from relint.partners.models import (
     ProfitKind,
     RelationKind,
 )
+from relint.portal.publication import publication_bump
 from relint.reports.models import AnnualReport, ReportState
 
 YEAR = 2025
@@ -572,11 +573,80 @@ def _queries(client, address: str) -> int:
 
 
 def test_it_runs_as_many_queries_for_2000_activities_as_for_20(client, world, personas):
+    # Bulk inserts bypass the services, so the test announces them itself,
+    # as a bulk loader must; each pass then renders every page afresh.
     _bulk_public(world, personas.department_a, 20, 0)
+    publication_bump()
     few = {address: _queries(client, address) for address in _pages(world)}
 
     _bulk_public(world, personas.department_a, 1980, 20)
+    publication_bump()
     assert Activity.objects.public().count() > 2000
     many = {address: _queries(client, address) for address in _pages(world)}
 
     assert many == few
+    # Rendered each time, not served from the cache (the sitemaps are not cached).
+    assert all(count > 2 for address, count in few.items() if "sitemap" not in address)
+
+
+def test_the_two_halves_of_public_are_exactly_public(world):
+    """The portal counts and lists years per half (relint/portal/selectors.py)."""
+    from relint.activities.models import public_parts
+
+    accepted, revised = public_parts()
+    first = set(Activity.objects.filter(accepted).values_list("pk", flat=True))
+    second = set(Activity.objects.filter(revised).values_list("pk", flat=True))
+    assert first and second  # the world has both: accepted, and accepted then revised
+    assert not first & second
+    assert first | second == set(Activity.objects.public().values_list("pk", flat=True))
+    assert world.revised.pk in second and world.public.pk in first
+
+
+def _open_data_addresses() -> list[str]:
+    from relint.opendata.datasets import FORMATS, all_datasets
+
+    addresses = []
+    for language in LANGUAGES:
+        addresses += [f"/{language}/open-data/", f"/{language}/open-data/api/"]
+        addresses += [f"/{language}/open-data/catalogue.{fmt}" for fmt in ("ttl", "jsonld")]
+        addresses.append(f"/{language}/open-data/iati-activities.xml")
+        addresses += [f"/{language}/open-data/{d.slug}.{fmt}" for d in all_datasets() for fmt in FORMATS]
+    for endpoint in ("activities", "cities", "relations", "organisations", "agreements", "departments", "reports"):
+        addresses.append(f"/api/v1/{endpoint}?limit=100")
+    addresses += [f"/api/v1/activities?year={YEAR}&limit=100", "/api/v1/activities?country=FR&limit=100"]
+    return addresses
+
+
+def _readable(response) -> str:
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    if body.startswith(b"PK"):  # XLSX: the text of every cell
+        import io
+
+        from openpyxl import load_workbook
+
+        sheet = load_workbook(io.BytesIO(body), read_only=True).active
+        return "\n".join(str(v) for row in sheet.iter_rows(values_only=True) for v in row if v is not None)
+    return body.decode("utf-8")
+
+
+def test_it_never_leaks_non_public_data_in_the_api_exports_feeds_or_catalogue(client, world):
+    addresses = _open_data_addresses()
+    for address in addresses:
+        response = client.get(address)
+        assert response.status_code == 200, address
+        content = _readable(response)
+        for what, marker in LEAKS.items():
+            assert marker not in content, f"{what} leaked on {address}"
+        for activity in world.hidden.values():
+            assert str(activity.uid) not in content, address
+    # The public ones are there, in their accepted version.
+    listing = _readable(client.get("/api/v1/activities?limit=100"))
+    assert str(world.public.uid) in listing and str(world.revised.uid) in listing
+    assert "Scambio di tecnici accettato" in listing
+
+
+def test_it_answers_404_when_walking_the_api_ids_of_non_public_activities(client, world):
+    for activity in Activity.objects.exclude(pk__in=Activity.objects.public().values("pk")):
+        assert client.get(f"/api/v1/activities/{activity.uid}").status_code == 404
+    assert client.get(f"/api/v1/activities/{world.public.uid}").status_code == 200
+    assert client.get(f"/api/v1/activities/{uuid.uuid4()}").status_code == 404

@@ -108,3 +108,22 @@ def test_the_list_stands_in_for_the_map_when_the_map_cannot_load(live_world, new
     assert page.locator("[data-relint-map]").is_hidden()
     assert page.locator("#partner-cities a").count() == 2
     assert axe_violations(page) == []
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_open_data_and_api_docs_pages_have_no_wcag_violation(live_world, new_page, language):
+    page = new_page(locale="it-IT" if language == "it" else "en-GB")
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    response = page.goto(f"/{language}/open-data/")
+    assert response.status == 200
+    assert page.locator(f'a[href="/{language}/open-data/iati-activities.xml"]').count() == 1
+    assert axe_violations(page) == [], "open data"
+    # /api/v1/docs leads to the reference page in the browser's language.
+    response = page.goto("/api/v1/docs")
+    assert response.status == 200
+    assert page.url.endswith(f"/{language}/open-data/api/")
+    assert page.locator("h2 code").count() >= 10  # every address of the API
+    assert axe_violations(page) == [], "API docs"
+    assert errors == []

@@ -115,6 +115,30 @@ class PartnerRole(models.TextChoices):
     IMPLEMENTER = "implementer", _("Implementer")
 
 
+def public_parts() -> tuple[models.Q, models.Q]:
+    """The two disjoint halves of `ActivityQuerySet.public()`: accepted and
+    public now, or under revision with a public accepted snapshot.
+
+    Queried apart, each is served by the (review_state, is_public, year)
+    index, the first without reading a row: the portal counts and lists
+    years through them (relint/portal/selectors.py) instead of evaluating
+    the snapshot's JSON on every row (0.1-0.25 s at 100,000 activities).
+    The states under revision are listed rather than written "not
+    accepted", which no index serves; the CHECK constraint on
+    `review_state` makes the two the same. `public()` keeps its own form:
+    with the list, SQLite's planner chose a multi-index OR that made the
+    ordered "newest first" reads slower. A test checks that the halves add
+    up to `public()`.
+    """
+    accepted = models.Q(review_state=ReviewState.ACCEPTED, is_public=True)
+    revised = models.Q(
+        review_state__in=[state for state in ReviewState.values if state != ReviewState.ACCEPTED],
+        accepted_snapshot__isnull=False,
+        accepted_snapshot__is_public=True,
+    )
+    return accepted, revised
+
+
 class ActivityQuerySet(models.QuerySet):
     def for_year(self, year: int) -> ActivityQuerySet:
         return self.filter(year=year)
@@ -282,6 +306,11 @@ class Activity(Timestamped):
         indexes = [
             models.Index(fields=["year", "lead_department"], name="activities_year_dept_idx"),
             models.Index(fields=["review_state", "is_public", "year"], name="activities_public_idx"),
+            # The portal's and the API's filter on year and kind, and their counts.
+            models.Index(fields=["year", "kind"], name="activities_year_kind_idx"),
+            # The portal's "newest first" (year, then id): PostgreSQL read the
+            # whole table and sorted it for the home page's five latest.
+            models.Index(fields=["year", "id"], name="activities_year_id_idx"),
         ]
         constraints = [
             models.CheckConstraint(

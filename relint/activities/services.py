@@ -36,6 +36,7 @@ from relint.activities.models import (
 from relint.activities.serializers import activity_record
 from relint.departments import permissions
 from relint.ops import audit
+from relint.portal.publication import publication_bump
 
 
 class EditConflictError(Exception):
@@ -385,6 +386,9 @@ def activity_update(
         _apply_relations(current, relations, user=user)
     if was_accepted:
         _record_event(current, user, ReviewState.ACCEPTED, ReviewState.DRAFT, _("Edited after acceptance."))
+    # The portal shows an accepted activity's live relations (departments,
+    # countries, partners): any edit may change a public page.
+    publication_bump()
     return current
 
 
@@ -428,6 +432,7 @@ def _transition(*, user, activity: Activity, allowed_from: set[str], to: str, co
     current.save()
     event.full_clean()
     event.save()
+    publication_bump()
     return current
 
 
@@ -520,6 +525,7 @@ def activity_start_revision(*, user, activity: Activity, expected_version: int) 
     current.full_clean()
     current.save()
     _record_event(current, user, ReviewState.ACCEPTED, ReviewState.DRAFT, _("New revision started."))
+    publication_bump()
     return current
 
 
@@ -805,4 +811,5 @@ def activity_bulk_import(*, user, items: list[ImportedActivity]) -> list[Activit
         for event in rows:
             event.clean_fields(exclude=["activity", "actor"])
         ReviewEvent.objects.bulk_create(rows)
+    publication_bump()
     return result

@@ -4,7 +4,9 @@ Every list takes `limit` (1-100) and `offset` (0-1,000,000) and only the
 filters it documents; any other parameter, or a malformed one, gets a 400
 with a message. Every response, errors included, is declared in the OpenAPI
 schema, so clients (and schemathesis) can rely on it. Records come from the
-same flat serializers as the open-data exports.
+same flat serializers as the open-data exports. Every answer is served
+through the public cache (relint/portal/cache.py), keyed on the publication
+generation, so it is never stale.
 """
 
 from __future__ import annotations
@@ -13,10 +15,12 @@ from typing import Annotated
 
 from django.http import HttpRequest
 from ninja import Field, NinjaAPI, Query, Schema, Status
+from ninja.decorators import decorate_view
 from ninja.errors import ValidationError
 
 from relint.activities import selectors as activity_selectors
 from relint.activities.models import ActivityKind, ActivityStatus
+from relint.api.docs import ApiReference
 from relint.departments.models import Department
 from relint.departments.serializers import DEPARTMENT_RECORD_RELATED, department_record
 from relint.partners.models import Agreement, CityRelation, Organisation, OrganisationKind, PartnerCity
@@ -31,6 +35,7 @@ from relint.partners.serializers import (
     organisation_record,
     relation_record,
 )
+from relint.portal.cache import public_cache
 from relint.reports.models import AnnualReport
 from relint.reports.serializers import report_record
 
@@ -46,6 +51,8 @@ api = NinjaAPI(
         "published annual reports. Licence: CC BY 4.0."
     ),
     urls_namespace="api",
+    # A server-rendered, accessible reference instead of Swagger UI (relint/api/docs.py).
+    docs=ApiReference(),
 )
 
 
@@ -144,6 +151,7 @@ ACTIVITY_FILTERS = set(ActivityFilters.model_fields)
 
 
 @api.get("/activities", response={200: ActivityPage, **ERRORS}, tags=["activities"])
+@decorate_view(public_cache)
 def list_activities(request: HttpRequest, filters: Query[ActivityFilters], paging: Query[Paging]):
     """Public activities, newest year first."""
     _only(request, ACTIVITY_FILTERS)
@@ -157,6 +165,7 @@ UID = Annotated[str, Field(pattern="^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f
 
 
 @api.get("/activities/{uid}", response={200: ActivityOut, **ERRORS}, tags=["activities"])
+@decorate_view(public_cache)
 def get_activity(request: HttpRequest, uid: UID):
     _only(request, set())
     activity = activity_selectors.with_record_data(activity_selectors.public_activities()).filter(uid=uid).first()
@@ -190,6 +199,7 @@ class CityFilters(Schema):
 
 
 @api.get("/cities", response={200: CityPage, **ERRORS}, tags=["partners"])
+@decorate_view(public_cache)
 def list_cities(request: HttpRequest, filters: Query[CityFilters], paging: Query[Paging]):
     """Partner cities, by Italian name."""
     _only(request, set(CityFilters.model_fields))
@@ -200,6 +210,7 @@ def list_cities(request: HttpRequest, filters: Query[CityFilters], paging: Query
 
 
 @api.get("/cities/{uid}", response={200: CityOut, **ERRORS}, tags=["partners"])
+@decorate_view(public_cache)
 def get_city(request: HttpRequest, uid: UID):
     _only(request, set())
     city = PartnerCity.objects.filter(uid=uid).first()
@@ -235,6 +246,7 @@ class RelationFilters(Schema):
 
 
 @api.get("/relations", response={200: RelationPage, **ERRORS}, tags=["partners"])
+@decorate_view(public_cache)
 def list_relations(request: HttpRequest, filters: Query[RelationFilters], paging: Query[Paging]):
     """Relations with partner cities (twinnings, friendship pacts, agreements)."""
     _only(request, set(RelationFilters.model_fields))
@@ -282,6 +294,7 @@ def _organisations():
 
 
 @api.get("/organisations", response={200: OrganisationPage, **ERRORS}, tags=["partners"])
+@decorate_view(public_cache)
 def list_organisations(request: HttpRequest, filters: Query[OrganisationFilters], paging: Query[Paging]):
     _only(request, set(OrganisationFilters.model_fields))
     qs = _organisations().order_by("name", "pk")
@@ -291,6 +304,7 @@ def list_organisations(request: HttpRequest, filters: Query[OrganisationFilters]
 
 
 @api.get("/organisations/{uid}", response={200: OrganisationOut, **ERRORS}, tags=["partners"])
+@decorate_view(public_cache)
 def get_organisation(request: HttpRequest, uid: UID):
     _only(request, set())
     organisation = _organisations().filter(uid=uid).first()
@@ -324,6 +338,7 @@ class AgreementPage(Schema):
 
 
 @api.get("/agreements", response={200: AgreementPage, **ERRORS}, tags=["partners"])
+@decorate_view(public_cache)
 def list_agreements(request: HttpRequest, paging: Query[Paging]):
     _only(request, set())
     qs = (
@@ -354,6 +369,7 @@ class DepartmentPage(Schema):
 
 
 @api.get("/departments", response={200: DepartmentPage, **ERRORS}, tags=["departments"])
+@decorate_view(public_cache)
 def list_departments(request: HttpRequest, paging: Query[Paging]):
     """Active departments, in the coordination table's order."""
     _only(request, set())
@@ -380,6 +396,7 @@ class ReportPage(Schema):
 
 
 @api.get("/reports", response={200: ReportPage, **ERRORS}, tags=["reports"])
+@decorate_view(public_cache)
 def list_reports(request: HttpRequest, paging: Query[Paging]):
     """Published annual reports, newest first."""
     _only(request, set())

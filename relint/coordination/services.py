@@ -46,6 +46,7 @@ from relint.coordination.models import (
 from relint.coordination.uploads import validate_attachment
 from relint.departments import permissions
 from relint.departments.models import Department, TableMembership
+from relint.portal.publication import publication_bump
 from relint.reports.render import ReportRenderError
 
 
@@ -66,6 +67,9 @@ def _locked_meeting(meeting: Meeting) -> Meeting:
 def _save(instance) -> None:
     instance.full_clean()
     instance.save()
+    # The table's members, meetings and public decisions are on the portal;
+    # a bump for a row that is not costs only a cache refill.
+    publication_bump()
 
 
 def _locked_record(model, record, expected_updated_at: datetime.datetime | None):
@@ -463,6 +467,7 @@ def decision_delete(*, user, decision: Decision) -> None:
     _require(permissions.can_manage_meetings(user))
     _locked_meeting(decision.meeting)
     decision.delete()
+    publication_bump()
 
 
 @transaction.atomic

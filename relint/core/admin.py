@@ -16,6 +16,7 @@ from django.db.models.functions import Coalesce
 from simple_history.admin import SimpleHistoryAdmin
 
 from relint.core.models import Country
+from relint.portal.publication import publication_bump
 
 # Addresses typed without a scheme are taken as https (Django 6's default).
 URL_FIELD_OVERRIDES = {URLField: {"assume_scheme": "https"}}
@@ -52,6 +53,24 @@ class HistoryAdmin(SimpleHistoryAdmin):
             if current is None or not self.has_change_permission(request, current):
                 raise PermissionDenied
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+    # The admin writes past the services, so it announces its changes to the
+    # public caches itself (relint/portal/cache.py), in the same transaction.
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        publication_bump()
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        publication_bump()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        publication_bump()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        publication_bump()
 
 
 @admin.register(Country)

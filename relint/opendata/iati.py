@@ -55,6 +55,13 @@ def iati_activities():
     )
 
 
+def iati_updated():
+    """When the file's content last changed: its newest activity's edit."""
+    from django.db.models import Max
+
+    return iati_activities().order_by().aggregate(at=Max("updated_at"))["at"]
+
+
 def _narrative(parent, tag: str, it: str, en: str = "", **attrs):
     element = etree.SubElement(parent, tag, **attrs)
     etree.SubElement(element, "narrative").text = it

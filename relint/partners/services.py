@@ -34,6 +34,7 @@ from relint.partners.models import (
     OrganisationKind,
     PartnerCity,
 )
+from relint.portal.publication import publication_bump
 
 # The fields each form may set; identifiers, timestamps and `created_by`
 # are never taken from input.
@@ -154,6 +155,8 @@ def _save(
     # to name the user.
     instance._history_user = user
     instance.save()
+    # Cities, relations, organisations and agreements are public as such.
+    publication_bump()
     return instance
 
 
@@ -214,6 +217,7 @@ def membership_delete(*, user, membership: CommitteeMembership) -> None:
     _require(permissions.can_manage_partners(user))
     membership._history_user = user
     membership.delete()
+    publication_bump()
 
 
 # --- Agreements, their parties and documents ------------------------------------
@@ -243,6 +247,7 @@ def agreement_party_remove(*, user, party: AgreementParty) -> None:
     _require(permissions.can_manage_partners(user))
     party._history_user = user
     party.delete()
+    publication_bump()
 
 
 @transaction.atomic
@@ -260,6 +265,7 @@ def agreement_document_add(
     document._history_user = user
     # The file reaches the disk only here, after every check has passed.
     document.save()
+    publication_bump()
     return document
 
 
@@ -317,6 +323,7 @@ def partner_city_create_from_geonames(*, user, geonames_id: int) -> PartnerCity:
         city.population = found.population or None
     city.full_clean()
     city.save()
+    publication_bump()
     return city
 
 
@@ -333,4 +340,5 @@ def organisation_create_inline(*, user, name: str, kind: str) -> Organisation:
     organisation = Organisation(name=name.strip(), kind=kind)
     organisation.full_clean()
     organisation.save()
+    publication_bump()
     return organisation

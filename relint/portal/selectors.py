@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from relint.activities.models import Activity, ActivityKind, ActivityPartnerCity, ActivityStatus
+from relint.activities.models import Activity, ActivityKind, ActivityPartnerCity, ActivityStatus, public_parts
 from relint.coordination.models import Decision
 from relint.core.models import Country
 from relint.departments.models import TableMembership
@@ -187,8 +187,20 @@ def for_list(ids) -> list[PublicActivity]:
 
 
 def public_years() -> list[int]:
-    """The years that have public activities, newest first."""
-    return list(Activity.objects.public().order_by("-year").values_list("year", flat=True).distinct())
+    """The years that have public activities, newest first.
+
+    Read from the two halves of `public()` (`public_parts`), which the
+    (review_state, is_public, year) index serves; through `public()` itself
+    SQLite evaluated the snapshot's JSON on every row (0.25 s at 100,000)."""
+    accepted, revised = public_parts()
+    years = (
+        Activity.objects.filter(accepted)
+        .order_by()
+        .values_list("year", flat=True)
+        .distinct()
+        .union(Activity.objects.filter(revised).order_by().values_list("year", flat=True).distinct())
+    )
+    return sorted(set(years), reverse=True)
 
 
 def activity_detail(uid) -> PublicActivity | None:
@@ -391,16 +403,26 @@ class KeyFigures:
 
 
 def key_figures() -> KeyFigures:
-    public = Activity.objects.public()
-    latest_year = public.order_by("-year").values_list("year", flat=True).first()
+    years = public_years()
+    latest_year = years[0] if years else None
+    # Counted per half of public(), each from the index without reading the
+    # rows' JSON (see public_years); the halves are disjoint.
+    totals = [
+        # COUNT(year), not COUNT(id): PostgreSQL then counts from the index
+        # alone (id is not in it; year, never null, is).
+        Activity.objects.filter(part).aggregate(
+            all=Count("year"), latest=Count("year", filter=Q(year=latest_year) if latest_year else Q(pk__in=[]))
+        )
+        for part in public_parts()
+    ]
     return KeyFigures(
         partner_cities=PartnerCity.objects.count(),
         countries=PartnerCity.objects.values("country").distinct().count(),
         active_relations=CityRelation.objects.active().count(),
         organisations=Organisation.objects.count(),
-        activities=public.count(),
+        activities=sum(t["all"] for t in totals),
         latest_year=latest_year,
-        activities_latest_year=public.filter(year=latest_year).count() if latest_year else 0,
+        activities_latest_year=sum(t["latest"] for t in totals),
     )
 
 

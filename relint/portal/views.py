@@ -2,7 +2,8 @@
 
 Each view reads through `relint.portal.selectors` (which applies the models'
 visibility rules) and renders a template of `templates/portal/`, all built
-on the portal's own layout `portal/base.html`.
+on the portal's own layout `portal/base.html`. The pages are served through
+the public cache (`relint.portal.cache`), which is never stale.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from django.views.decorators.http import require_safe
 
 from relint.partners.models import PartnerCity
 from relint.portal import selectors
+from relint.portal.cache import public_cache
 from relint.portal.forms import ActivityFilterForm
 from relint.reports.models import Language
 
@@ -29,6 +31,7 @@ def _language() -> str:
 
 
 @require_safe
+@public_cache
 def home(request: HttpRequest) -> HttpResponse:
     """Key figures, the map of partner cities, the latest activities and the
     latest published report (`portal/home.html`)."""
@@ -42,12 +45,14 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@public_cache
 def city_list(request: HttpRequest) -> HttpResponse:
     """The world map of partner cities and the equivalent list (`portal/city_list.html`)."""
     return render(request, "portal/city_list.html", {"cities": selectors.city_entries()})
 
 
 @require_safe
+@public_cache
 def city_detail(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
     """A partner city: its relations as a timeline and its public activities
     by year (`portal/city_detail.html`)."""
@@ -63,6 +68,7 @@ def city_detail(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
 
 
 @require_safe
+@public_cache
 def organisation_list(request: HttpRequest) -> HttpResponse:
     """The organisations, in the lists of the seed pages (`portal/organisation_list.html`)."""
     titles = {
@@ -80,6 +86,7 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@public_cache
 def activity_list(request: HttpRequest) -> HttpResponse:
     """Public activities, filtered by a validated GET form and paginated
     (`portal/activity_list.html`). Bad filter values get the form's message
@@ -106,6 +113,7 @@ def activity_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@public_cache
 def activity_detail(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
     """A public activity (`portal/activity_detail.html`); 404 for any other."""
     activity = selectors.activity_detail(uid)
@@ -115,6 +123,7 @@ def activity_detail(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
 
 
 @require_safe
+@public_cache
 def coordination_table(request: HttpRequest) -> HttpResponse:
     """The coordination table: its departments with their scopes and its
     public meeting outcomes (`portal/coordination_table.html`)."""
@@ -123,6 +132,7 @@ def coordination_table(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@public_cache
 def report_list(request: HttpRequest) -> HttpResponse:
     """The archive of published annual reports (`portal/report_list.html`)."""
     return render(request, "portal/report_list.html", {"reports": selectors.published_reports()})

@@ -19,6 +19,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from relint.departments import permissions
+from relint.portal.publication import publication_bump
 from relint.reports.models import AnnualReport, BuildStage, Language, ReportForeword, ReportState
 from relint.reports.render import ReportRenderError, render_html, render_pdf, with_figures
 from relint.reports.selectors import report_data
@@ -171,4 +172,5 @@ def report_publish(*, user, report: AnnualReport) -> AnnualReport:
     current.published_by = user
     current.full_clean()
     current.save()
+    publication_bump()
     return current

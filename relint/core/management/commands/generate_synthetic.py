@@ -28,6 +28,7 @@ from relint.activities.models import (
 from relint.core.models import Country, DatePrecision
 from relint.departments.models import Department
 from relint.partners.models import Organisation, OrganisationKind, PartnerCity, ProfitKind
+from relint.portal.publication import publication_bump
 
 CITY_PREFIX = "Città sintetica "
 ORGANISATION_PREFIX = "Organizzazione sintetica "
@@ -143,6 +144,8 @@ class Command(BaseCommand):
                     f"({done / max(elapsed, 1e-9):,.0f}/s)"
                 )
                 self.stdout.flush()
+            # Bulk inserts bypass the services: announce the new public rows.
+            publication_bump()
         elapsed = time.monotonic() - started
         self.stdout.write(
             self.style.SUCCESS(

@@ -5,6 +5,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from relint.core import demo
+from relint.portal.publication import publication_bump
 
 
 class Command(BaseCommand):
@@ -48,6 +49,8 @@ class Command(BaseCommand):
             self.stdout.write("Caricamento della demo / Loading the demo…")
         try:
             loaded = demo.load(reset_first=reset, log=self.stdout.write)
+            # Part of the demo is written in bulk, past the services.
+            publication_bump()
         except demo.DemoConflictError as exc:
             raise CommandError(str(exc)) from exc
         if loaded:
