@@ -59,6 +59,9 @@ INSTALLED_APPS = [
     "relint.exchange",
     "relint.api",
     "relint.opendata",
+    # Django's own widget templates, last so that relint/core/templates
+    # overrides one of them (the select's, for speed): see FORM_RENDERER.
+    "django.forms",
 ]
 
 MIDDLEWARE = [
@@ -86,6 +89,12 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "config.urls"
+# Widgets render through TEMPLATES, so relint/core/templates can replace
+# Django's select template with one that writes its options in Python
+# (relint/core/templatetags/core_widgets.py): the activity form has
+# thousands of options, and two template includes per option made it the
+# slowest staff page (docs/benchmarks.md, load).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [

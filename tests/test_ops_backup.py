@@ -59,7 +59,11 @@ def test_the_drill_restores_a_backup_taken_under_writes_with_0_differences(new_i
         backup_started = time.time()
         output = live.manage("backup", "--output", str(tmp_path / "backups")).stdout
         backup_ended = time.time()
-        time.sleep(0.5)
+        # Until the writer has committed once more. A fixed half-second was
+        # not always enough on a loaded machine (2 cores, xdist workers):
+        # the writer got no turn and "writes went on after" failed.
+        while not any(t > backup_ended for t, _ in _written(log)) and time.time() < deadline + 60:
+            time.sleep(0.1)
     finally:
         stop.touch()
         writer.wait(timeout=60)

@@ -127,23 +127,89 @@ def test_the_purge_deletes_only_contacts_past_the_retention(personas, settings, 
     assert ContactPerson.history.filter(id=old.pk, history_type="-").exists()
 
 
-def test_no_public_url_or_flat_record_shows_a_contact(client, personas):
-    """Every URL of the URLconf, signed out (portal, API and exports are
-    covered as soon as they are routed), and the flat records that exports
-    and the report are built from."""
+SECRET = {
+    "first_name": "Ermenegilda",
+    "last_name": "Riservatissimi",
+    "email": "segreto.contatto@partner.example",
+    "phone": "+39 011 999 8877",
+    "job_title": "Referente segretissima",
+    "notes": "Nota confidenziale sul contatto",
+}
+
+
+def _text_of(body: bytes) -> str:
+    """What a reader sees in a response: a PDF's text, a workbook's or
+    archive's members (compressed, so the raw bytes would never match), or
+    the body itself."""
+    import io
+    import zipfile
+
+    from pypdf import PdfReader
+
+    if body.startswith(b"%PDF"):
+        return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(body)).pages)
+    if body.startswith(b"PK\x03\x04"):
+        with zipfile.ZipFile(io.BytesIO(body)) as archive:
+            return "\n".join(archive.read(name).decode("utf-8", "replace") for name in archive.namelist())
+    return body.decode("utf-8", "replace")
+
+
+def _leaks(where: str, text: str) -> list[str]:
+    # PDF text extraction may break a value across lines: compare without spaces too.
+    flat = "".join(text.split())
+    return [f"{where}: {value}" for value in SECRET.values() if value in text or "".join(value.split()) in flat]
+
+
+def test_no_public_url_report_or_flat_record_shows_a_contact(client, personas, settings, tmp_path):
+    """Every URL of the URLconf, signed out (portal, API, open-data exports
+    and the published report's PDF and HTML edition as the portal serves
+    them), the built report files themselves in both languages, and the flat
+    records that exports and the report are built from. The contact belongs
+    to the partner city and organisation of a published activity, so the
+    report does show them."""
     from relint.activities.models import Activity
     from relint.activities.serializers import activity_record
+    from relint.opendata.datasets import FORMATS, all_datasets
+    from relint.reports.services import report_build_now, report_publish
     from tests.test_ops_headers import concrete_urls
+    from tests.test_report_pdf import _activity
 
-    secret = {"email": "segreto.contatto@partner.example", "phone": "+39 011 999 8877", "last_name": "Riservatissimi"}
-    ContactPerson.objects.create(first_name="Ugo", **secret)
-    Activity.objects.create(year=2025, kind="exchange", title_it="Pubblica", lead_department=personas.department_a)
-    leaks = []
-    for url in concrete_urls(personas.admin):
+    settings.MEDIA_ROOT = tmp_path  # the report files of this test only
+    activity = _activity(personas.department_a, "Cooperazione pubblica", is_public=True)
+    city, organisation = activity.partner_cities.get(), activity.partner_organisations.get()
+    ContactPerson.objects.create(organisation=organisation, **SECRET)
+    ContactPerson.objects.create(city=city, **{**SECRET, "first_name": "Ermenegildo"})
+    reports = [report_build_now(user=personas.coordinator, year=2025, language=lang) for lang in ("it", "en")]
+    assert [report.state for report in reports] == ["ready", "ready"], [report.error for report in reports]
+    for report in reports:
+        report_publish(user=personas.coordinator, report=report)
+
+    leaks, seen = [], []
+    for report in reports:
+        for field in ("file", "html_file"):
+            with getattr(report, field).open("rb") as handle:
+                text = _text_of(handle.read())
+            # The walk is real: the report names the partners the contacts belong to.
+            assert organisation.name in text and city.name_it in text, (report.language, field)
+            leaks += _leaks(f"report {report.language} {field}", text)
+    editions = [
+        f"/{ui}/reports/2025/{report.language}.{kind}"
+        for ui in ("it", "en")
+        for report in reports
+        for kind in ("pdf", "html")
+    ]
+    # The walk fills one format per dataset; every format of every dataset here.
+    datasets = [f"/it/open-data/{d.slug}.{fmt}" for d in all_datasets() for fmt in FORMATS]
+    for url in concrete_urls(personas.admin) + editions + datasets:
         response = client.get(url)
         body = b"".join(response.streaming_content) if response.streaming else response.content
-        leaks += [f"{url}: {value}" for value in secret.values() if value.encode() in body]
+        if response.status_code == 200 and body[:4] in (b"%PDF", b"PK\x03\x04"):
+            seen.append(url)
+        leaks += _leaks(url, _text_of(body))
+    # The published PDF and the open-data workbooks were among the pages read.
+    assert set(editions) & set(seen) == {url for url in editions if url.endswith(".pdf")}, seen
+    assert client.get(editions[1]).status_code == 200  # the HTML edition, read above as text
+    assert any(url.endswith(".xlsx") for url in seen), seen
     for activity in Activity.objects.all():
-        text = json.dumps(activity_record(activity))
-        leaks += [f"record {activity.pk}: {value}" for value in secret.values() if value in text]
+        leaks += _leaks(f"record {activity.pk}", json.dumps(activity_record(activity)))
     assert leaks == []
