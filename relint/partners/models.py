@@ -80,7 +80,7 @@ class PartnerCity(BilingualNameMixin, Timestamped):
         return f"{self.name} ({self.country_id})"
 
     def get_absolute_url(self) -> str:
-        return reverse("admin:partners_partnercity_change", args=[self.pk])
+        return reverse("partners:city_detail", args=[self.pk])
 
 
 class RelationKind(models.TextChoices):
@@ -281,7 +281,7 @@ class Organisation(Timestamped):
         return f"{self.name} ({self.acronym})" if self.acronym else self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("admin:partners_organisation_change", args=[self.pk])
+        return reverse("partners:organisation_detail", args=[self.pk])
 
     @property
     def iati_type(self) -> str:
@@ -422,7 +422,7 @@ class Agreement(Timestamped):
         return self.title_it
 
     def get_absolute_url(self) -> str:
-        return reverse("admin:partners_agreement_change", args=[self.pk])
+        return reverse("partners:agreement_detail", args=[self.pk])
 
 
 @text_integrity
@@ -554,3 +554,6 @@ class ContactPerson(Timestamped):
 
     def __str__(self) -> str:
         return f"{self.first_name} {self.last_name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("partners:contact_detail", args=[self.pk])
