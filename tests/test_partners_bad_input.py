@@ -88,13 +88,19 @@ def test_it_refuses_bad_text_in_a_new_city(coordinator_client, registry, case, v
 @pytest.mark.parametrize(("case", "value", "message"), TEXT_CASES, ids=[c[0] for c in TEXT_CASES])
 def test_it_refuses_bad_text_when_editing_a_contact(coordinator_client, registry, case, value, message):
     url = reverse("partners:contact_edit", args=[registry["contact"].pk])
-    _post_refused(coordinator_client, url, {"first_name": "Marie", "last_name": value}, "last_name", message[:20])
+    _post_refused(
+        coordinator_client, url, {"first_name": "Marie", "last_name": value, "version": 1}, "last_name", message[:20]
+    )
 
 
 def test_it_refuses_an_over_long_note(coordinator_client, registry):
     url = reverse("partners:city_edit", args=[registry["city"].pk])
     _post_refused(
-        coordinator_client, url, {"name_it": "Lione", "country": "FR", "notes": "x" * 4001}, "notes", "at most 4000"
+        coordinator_client,
+        url,
+        {"name_it": "Lione", "country": "FR", "notes": "x" * 4001, "version": 1},
+        "notes",
+        "at most 4000",
     )
 
 
@@ -111,7 +117,9 @@ def test_it_refuses_a_script_url_as_website(coordinator_client, registry, url):
 
 def test_it_keeps_plain_less_than_signs(coordinator_client, registry):
     url = reverse("partners:city_edit", args=[registry["city"].pk])
-    response = coordinator_client.post(url, {"name_it": "Lione", "country": "FR", "notes": "distanza < 5 km"})
+    response = coordinator_client.post(
+        url, {"name_it": "Lione", "country": "FR", "notes": "distanza < 5 km", "version": 1}
+    )
     assert response.status_code == 302
     registry["city"].refresh_from_db()
     assert registry["city"].notes == "distanza < 5 km"
@@ -131,6 +139,7 @@ def test_it_refuses_a_relation_ending_before_it_was_signed(coordinator_client, r
         "signed_on": "1986-05-04",
         "signed_precision": "day",
         "ended_on": "1980-01-01",
+        "version": 1,
     }
     _post_refused(coordinator_client, url, payload, None, "cannot end before it was signed")
 

@@ -52,6 +52,9 @@ class PartnerCity(BilingualNameMixin, Timestamped):
     notes = models.TextField(_("notes"), max_length=4000, blank=True)
 
     objects = PartnerCityQuerySet.as_manager()
+    # Raised by every save through the services; a form carries the value it
+    # was built from, so an edit made on an old version is refused.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     history = history()
 
     class Meta:
@@ -141,6 +144,9 @@ class CityRelation(Timestamped):
     )
 
     objects = CityRelationQuerySet.as_manager()
+    # Raised by every save through the services; a form carries the value it
+    # was built from, so an edit made on an old version is refused.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     history = history()
 
     class Meta:
@@ -261,6 +267,9 @@ class Organisation(Timestamped):
     )
 
     objects = OrganisationQuerySet.as_manager()
+    # Raised by every save through the services; a form carries the value it
+    # was built from, so an edit made on an old version is refused.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     history = history()
 
     class Meta:
@@ -308,6 +317,9 @@ class CommitteeMembership(Timestamped):
         _("year left"), null=True, blank=True, validators=[MinValueValidator(1900), MaxValueValidator(2100)]
     )
 
+    # Raised by every save through the services; a form carries the value it
+    # was built from, so an edit made on an old version is refused.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     history = history()
 
     class Meta:
@@ -394,6 +406,9 @@ class Agreement(Timestamped):
     notes = models.TextField(_("notes"), max_length=4000, blank=True)
 
     objects = AgreementQuerySet.as_manager()
+    # Raised by every save through the services; a form carries the value it
+    # was built from, so an edit made on an old version is refused.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     history = history()
 
     class Meta:
@@ -545,6 +560,9 @@ class ContactPerson(Timestamped):
         related_name="+",
     )
 
+    # Raised by every save through the services; a form carries the value it
+    # was built from, so an edit made on an old version is refused.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     history = history()
 
     class Meta:
