@@ -152,7 +152,7 @@ def test_the_history_shows_each_change_and_the_coordinator_reverts_it(client, pe
     record = records[kind]
     first = record.history.order_by("history_id").first().history_id
     original = getattr(record, field)
-    mine, theirs = _values(field)
+    _mine, theirs = _values(field)
     saved = _save_elsewhere(personas.coordinator, kind, record, field, theirs)
     client.force_login(personas.coordinator)
     history_url = reverse("partners:record_history", args=[kind, record.pk])
