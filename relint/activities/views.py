@@ -25,6 +25,7 @@ from relint.activities.models import Activity, ActivityAttachment, ReportingRoun
 from relint.core.conflicts import carried, put_value, readable
 from relint.core.history import history_entries
 from relint.departments import permissions
+from relint.ops.idempotency import create_once, created_before
 from relint.partners import geonames
 from relint.partners.models import PartnerCity
 
@@ -167,12 +168,18 @@ def activity_create(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     if request.method != "POST":
         return _render_form(request, forms.ActivityForm(user=request.user), _formsets(None, None), None)
+    earlier = created_before(request)
+    if earlier is not None:
+        return redirect(earlier)
     form = forms.ActivityForm(request.POST, user=request.user)
     formsets = _formsets(request.POST, None)
     if form.is_valid() and all(fs.is_valid() for fs in formsets.values()):
         try:
-            activity = services.activity_create(
-                user=request.user, fields=form.activity_fields(), relations=_relations(form, formsets)
+            activity = create_once(
+                request,
+                lambda: services.activity_create(
+                    user=request.user, fields=form.activity_fields(), relations=_relations(form, formsets)
+                ),
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -433,7 +440,10 @@ def activity_copy(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
         return redirect(activity)
     try:
-        copy = services.activity_copy_to_year(user=request.user, source=activity, year=form.cleaned_data["year"])
+        copy = create_once(
+            request,
+            lambda: services.activity_copy_to_year(user=request.user, source=activity, year=form.cleaned_data["year"]),
+        )
     except ValidationError as error:
         messages.error(request, _error_text(error))
         return redirect(activity)
@@ -487,15 +497,22 @@ def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     form = forms.AttachmentForm(request.POST, request.FILES)
     if form.is_valid():
-        services.activity_attachment_add(
-            user=request.user,
-            activity=activity,
-            title=form.cleaned_data["title"],
-            upload=form.cleaned_data["file"],
-            content_type=form.cleaned_data["content_type"],
-        )
-        messages.success(request, _("The file has been attached."))
-        return redirect(activity)
+        try:
+            create_once(
+                request,
+                lambda: services.activity_attachment_add(
+                    user=request.user,
+                    activity=activity,
+                    title=form.cleaned_data["title"],
+                    upload=form.cleaned_data["file"],
+                    content_type=form.cleaned_data["content_type"],
+                ),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The file has been attached."))
+            return redirect(activity)
     return render(
         request, "activities/attachment_form.html", {"activity": activity, "attachment_form": form}, status=400
     )
@@ -566,7 +583,7 @@ def round_list(request: HttpRequest) -> HttpResponse:
     form = forms.RoundOpenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            reporting_round = services.round_open(user=request.user, **form.cleaned_data)
+            reporting_round = create_once(request, lambda: services.round_open(user=request.user, **form.cleaned_data))
         except ValidationError as error:
             form.add_error(None, error)
         else:

@@ -27,6 +27,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from relint.core import conflicts
 from relint.core.history import history_entries
 from relint.departments import permissions
+from relint.ops.idempotency import create_once, created_before
 from relint.partners import forms, selectors, services
 from relint.partners.models import (
     Agreement,
@@ -94,20 +95,33 @@ def _history(instance) -> list:
 
 
 def _form_page(request: HttpRequest, form, *, title: str, cancel_url: str, multipart: bool = False) -> HttpResponse:
+    # Edit forms carry their version instead of a request key.
     # A form sent back with errors answers 400, so that scripts and tests can
     # tell a refusal from a page shown for the first time.
     status = 400 if form.is_bound and form.errors else 200
-    context = {"form": form, "title": title, "cancel_url": cancel_url, "multipart": multipart}
+    context = {
+        "form": form,
+        "title": title,
+        "cancel_url": cancel_url,
+        "multipart": multipart,
+        "creating": "version" not in form.fields,
+    }
     return render(request, "partners/form.html", context, status=status)
 
 
 def _save_form(request: HttpRequest, form, save: Callable[[dict], object]):
-    """Validate the form and call the service; the saved object, or None
-    when there are errors (then on the form)."""
-    if request.method != "POST" or not form.is_valid():
+    """Validate the form and call the service, once per request key (a
+    double submission gets the record the first one made); the saved object,
+    or None when there are errors (then on the form)."""
+    if request.method != "POST":
+        return None
+    earlier = created_before(request)
+    if earlier is not None:
+        return earlier
+    if not form.is_valid():
         return None
     try:
-        return save(form.cleaned_data)
+        return create_once(request, lambda: save(form.cleaned_data))
     except ValidationError as error:
         _add_errors(form, error)
         return None
