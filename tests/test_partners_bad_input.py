@@ -262,3 +262,20 @@ def test_it_accepts_real_documents(coordinator_client, registry, name, content):
     assert response.status_code == 302
     document = registry["agreement"].documents.get()
     assert document.file.read() == content
+
+
+def test_forged_bookkeeping_fields_change_nothing(coordinator_client, personas, registry):
+    """Fields no form offers (who created a contact, its id, its version)
+    are never taken from a POST; a forged future version is a conflict."""
+    contact = registry["contact"]
+    url = reverse("partners:contact_edit", args=[contact.pk])
+    payload = {"first_name": "Marie", "last_name": "Durand", "version": 1, "created_by": personas.editor_b.pk}
+    payload |= {"id": 999, "created_at": "2000-01-01T00:00:00Z"}
+    assert coordinator_client.post(url, payload).status_code == 302
+    contact.refresh_from_db()
+    assert contact.version == 2 and not pm.ContactPerson.objects.filter(pk=999).exists()
+    assert contact.created_by_id != personas.editor_b.pk and contact.created_at.year != 2000
+    before = _snapshot()
+    response = coordinator_client.post(url, {**payload, "last_name": "Falsa", "version": 99})
+    assert response.status_code == 409
+    assert _snapshot() == before
