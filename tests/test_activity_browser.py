@@ -156,3 +156,40 @@ def test_the_activity_form_works_with_the_keyboard_alone(live_personas, new_page
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r".*/activities/\d+/$"))
     assert Activity.objects.get().title_it == "Attività da tastiera"
+
+
+def test_the_round_pages_and_the_conflict_page_of_a_partner_have_no_violations(live_personas, new_page):
+    """The round's completeness table (late departments, counts by review
+    state) and the partner registry's conflict page, audited by axe-core."""
+    import datetime
+
+    from relint.activities import services
+    from relint.partners import services as partner_services
+
+    reporting_round = services.round_open(
+        user=live_personas.coordinator, year=2025, deadline=datetime.date(2026, 2, 28)
+    )
+    services.activity_create(
+        user=live_personas.editor_a,
+        fields={"year": 2025, "kind": "event", "title_it": "Evento", "lead_department": live_personas.department_a},
+    )
+    city = PartnerCity.objects.create(name_it="Lione", country_id="FR")
+    coordinator = _sign_in(new_page, "coordinator")
+    coordinator.goto(f"/it/workspace/rounds/{reporting_round.pk}/")
+    assert "Evento" in coordinator.content() or live_personas.department_a.name_it in coordinator.content()
+    _no_violations(coordinator)
+    coordinator.goto(f"/it/workspace/partners/cities/{city.pk}/edit/")
+    coordinator.fill("#id_notes", "Nota del coordinatore")
+    partner_services.partner_city_update(
+        user=live_personas.coordinator, city=city, fields={"notes": "Nota salvata prima"}, expected_version=1
+    )
+    coordinator.get_by_role("button", name=re.compile("Salva|Save")).click()
+    coordinator.wait_for_load_state()
+    assert "Nota del coordinatore" in coordinator.content() and "Nota salvata prima" in coordinator.content()
+    _no_violations(coordinator)
+    coordinator.get_by_role("button", name=re.compile("Salva la versione unita|Save the merged version")).click()
+    coordinator.wait_for_url(re.compile(r".*/partners/cities/\d+/$"))
+    city.refresh_from_db()
+    assert city.notes == "Nota del coordinatore" and city.version == 3
+    coordinator.goto(f"/it/workspace/partners/history/city/{city.pk}/")
+    _no_violations(coordinator)

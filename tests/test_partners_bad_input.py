@@ -88,13 +88,19 @@ def test_it_refuses_bad_text_in_a_new_city(coordinator_client, registry, case, v
 @pytest.mark.parametrize(("case", "value", "message"), TEXT_CASES, ids=[c[0] for c in TEXT_CASES])
 def test_it_refuses_bad_text_when_editing_a_contact(coordinator_client, registry, case, value, message):
     url = reverse("partners:contact_edit", args=[registry["contact"].pk])
-    _post_refused(coordinator_client, url, {"first_name": "Marie", "last_name": value}, "last_name", message[:20])
+    _post_refused(
+        coordinator_client, url, {"first_name": "Marie", "last_name": value, "version": 1}, "last_name", message[:20]
+    )
 
 
 def test_it_refuses_an_over_long_note(coordinator_client, registry):
     url = reverse("partners:city_edit", args=[registry["city"].pk])
     _post_refused(
-        coordinator_client, url, {"name_it": "Lione", "country": "FR", "notes": "x" * 4001}, "notes", "at most 4000"
+        coordinator_client,
+        url,
+        {"name_it": "Lione", "country": "FR", "notes": "x" * 4001, "version": 1},
+        "notes",
+        "at most 4000",
     )
 
 
@@ -111,7 +117,9 @@ def test_it_refuses_a_script_url_as_website(coordinator_client, registry, url):
 
 def test_it_keeps_plain_less_than_signs(coordinator_client, registry):
     url = reverse("partners:city_edit", args=[registry["city"].pk])
-    response = coordinator_client.post(url, {"name_it": "Lione", "country": "FR", "notes": "distanza < 5 km"})
+    response = coordinator_client.post(
+        url, {"name_it": "Lione", "country": "FR", "notes": "distanza < 5 km", "version": 1}
+    )
     assert response.status_code == 302
     registry["city"].refresh_from_db()
     assert registry["city"].notes == "distanza < 5 km"
@@ -131,6 +139,7 @@ def test_it_refuses_a_relation_ending_before_it_was_signed(coordinator_client, r
         "signed_on": "1986-05-04",
         "signed_precision": "day",
         "ended_on": "1980-01-01",
+        "version": 1,
     }
     _post_refused(coordinator_client, url, payload, None, "cannot end before it was signed")
 
@@ -203,6 +212,7 @@ def _docx() -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", "<w:document/>")
     return buffer.getvalue()
 
 
@@ -252,3 +262,20 @@ def test_it_accepts_real_documents(coordinator_client, registry, name, content):
     assert response.status_code == 302
     document = registry["agreement"].documents.get()
     assert document.file.read() == content
+
+
+def test_forged_bookkeeping_fields_change_nothing(coordinator_client, personas, registry):
+    """Fields no form offers (who created a contact, its id, its version)
+    are never taken from a POST; a forged future version is a conflict."""
+    contact = registry["contact"]
+    url = reverse("partners:contact_edit", args=[contact.pk])
+    payload = {"first_name": "Marie", "last_name": "Durand", "version": 1, "created_by": personas.editor_b.pk}
+    payload |= {"id": 999, "created_at": "2000-01-01T00:00:00Z"}
+    assert coordinator_client.post(url, payload).status_code == 302
+    contact.refresh_from_db()
+    assert contact.version == 2 and not pm.ContactPerson.objects.filter(pk=999).exists()
+    assert contact.created_by_id != personas.editor_b.pk and contact.created_at.year != 2000
+    before = _snapshot()
+    response = coordinator_client.post(url, {**payload, "last_name": "Falsa", "version": 99})
+    assert response.status_code == 409
+    assert _snapshot() == before

@@ -92,6 +92,12 @@ def _registry_pages() -> list[str]:
         "contacts/new/",
         f"contacts/{contact.pk}/",
         f"contacts/{contact.pk}/edit/",
+        f"history/city/{city.pk}/",
+        f"history/relation/{relation.pk}/",
+        f"history/organisation/{committee.pk}/",
+        f"history/membership/{membership.pk}/",
+        f"history/agreement/{agreement.pk}/",
+        f"history/contact/{contact.pk}/",
     ]
 
 

@@ -11,8 +11,6 @@ department is "not one of the available choices").
 from __future__ import annotations
 
 import re
-import zipfile
-from pathlib import Path
 
 from django import forms
 from django.conf import settings
@@ -36,6 +34,7 @@ from relint.activities.models import (
     SustainableDevelopmentGoal,
 )
 from relint.activities.selectors import ActivityFilters
+from relint.core import uploads
 from relint.core.models import Country, DatePrecision
 from relint.departments import permissions
 from relint.departments.models import Department
@@ -480,52 +479,12 @@ class CopyForm(BootstrapItaliaMixin, forms.Form):
 
 
 # --- Attachments ------------------------------------------------------------------
-# Accepted attachment types, recognised by their first bytes; the extension
-# must agree with the content, so a program renamed ".pdf" is refused.
+# Accepted attachment types, recognised by their first bytes
+# (`relint.core.uploads`); the extension must agree with the content, so a
+# program renamed ".pdf" is refused.
 ATTACHMENT_MAX_BYTES = getattr(settings, "RELINT_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
-ATTACHMENT_TYPES = {
-    ".pdf": "application/pdf",
-    ".png": "image/png",
-    ".jpg": "image/jpeg",
-    ".jpeg": "image/jpeg",
-    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    ".pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-    ".odt": "application/vnd.oasis.opendocument.text",
-    ".ods": "application/vnd.oasis.opendocument.spreadsheet",
-}
-_OOXML_PARTS = {".docx": "word/", ".xlsx": "xl/", ".pptx": "ppt/"}
-
-
-def sniff_content_type(upload, extension: str) -> str | None:
-    """The content type the file's bytes show, if it is the one its
-    extension announces; None otherwise."""
-    upload.seek(0)
-    head = upload.read(8)
-    upload.seek(0)
-    expected = ATTACHMENT_TYPES.get(extension)
-    if expected is None:
-        return None
-    if extension == ".pdf":
-        return expected if head.startswith(b"%PDF-") else None
-    if extension == ".png":
-        return expected if head.startswith(b"\x89PNG\r\n\x1a\n") else None
-    if extension in {".jpg", ".jpeg"}:
-        return expected if head.startswith(b"\xff\xd8\xff") else None
-    if not head.startswith(b"PK\x03\x04"):
-        return None
-    try:
-        with zipfile.ZipFile(upload) as archive:
-            names = archive.namelist()
-            if extension in _OOXML_PARTS:
-                ok = "[Content_Types].xml" in names and any(n.startswith(_OOXML_PARTS[extension]) for n in names)
-            else:
-                ok = "mimetype" in names and archive.read("mimetype")[:100].decode("ascii", "replace") == expected
-    except (zipfile.BadZipFile, KeyError, OSError):
-        ok = False
-    finally:
-        upload.seek(0)
-    return expected if ok else None
+ATTACHMENT_EXTENSIONS = (".pdf", ".png", ".jpg", ".jpeg", ".docx", ".xlsx", ".pptx", ".odt", ".ods")
+ATTACHMENT_TYPES = {extension: uploads.BY_EXTENSION[extension].content_type for extension in ATTACHMENT_EXTENSIONS}
 
 
 class AttachmentForm(PlainTextMixin, BootstrapItaliaMixin, forms.Form):
@@ -539,20 +498,9 @@ class AttachmentForm(PlainTextMixin, BootstrapItaliaMixin, forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > ATTACHMENT_MAX_BYTES:
-            raise ValidationError(
-                _("The file is %(size)s: the limit is %(limit)s."),
-                params={"size": filesizeformat(upload.size), "limit": filesizeformat(ATTACHMENT_MAX_BYTES)},
-            )
-        extension = Path(upload.name).suffix.lower()
-        if extension not in ATTACHMENT_TYPES:
-            raise ValidationError(_("This type of file is not accepted."))
-        content_type = sniff_content_type(upload, extension)
-        if content_type is None:
-            raise ValidationError(
-                _("The file's content is not what its name says (%(ext)s)."), params={"ext": extension}
-            )
-        self.cleaned_data["content_type"] = content_type
+        self.cleaned_data["content_type"] = uploads.check_upload(
+            upload, max_bytes=ATTACHMENT_MAX_BYTES, extensions=ATTACHMENT_EXTENSIONS
+        )
         return upload
 
 

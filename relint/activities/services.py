@@ -34,22 +34,10 @@ from relint.activities.models import (
     RoundState,
 )
 from relint.activities.serializers import activity_record
+from relint.core.conflicts import EditConflictError
 from relint.departments import permissions
 from relint.ops import audit
 from relint.portal.publication import publication_bump
-
-
-class EditConflictError(Exception):
-    """Someone saved the activity after the editor loaded it.
-
-    Carries the current row so that a conflict page can show both versions.
-    """
-
-    def __init__(self, current: Activity, expected_version: int):
-        super().__init__(f"activity {current.pk}: expected version {expected_version}, found {current.version}")
-        self.current = current
-        self.expected_version = expected_version
-
 
 # The fields a form may change; workflow fields move only through the
 # transitions below.

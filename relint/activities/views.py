@@ -22,8 +22,10 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from relint.activities import forms, selectors, services
 from relint.activities.models import Activity, ActivityAttachment, ReportingRound, ReviewState
+from relint.core.conflicts import carried, put_value, readable
 from relint.core.history import history_entries
 from relint.departments import permissions
+from relint.ops.idempotency import create_once, created_before
 from relint.partners import geonames
 from relint.partners.models import PartnerCity
 
@@ -166,12 +168,18 @@ def activity_create(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     if request.method != "POST":
         return _render_form(request, forms.ActivityForm(user=request.user), _formsets(None, None), None)
+    earlier = created_before(request)
+    if earlier is not None:
+        return redirect(earlier)
     form = forms.ActivityForm(request.POST, user=request.user)
     formsets = _formsets(request.POST, None)
     if form.is_valid() and all(fs.is_valid() for fs in formsets.values()):
         try:
-            activity = services.activity_create(
-                user=request.user, fields=form.activity_fields(), relations=_relations(form, formsets)
+            activity = create_once(
+                request,
+                lambda: services.activity_create(
+                    user=request.user, fields=form.activity_fields(), relations=_relations(form, formsets)
+                ),
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -184,18 +192,7 @@ def activity_create(request: HttpRequest) -> HttpResponse:
 # Form fields grouped for the conflict page: the formsets are compared whole.
 def _comparable(form: forms.ActivityForm, formsets: dict) -> dict[str, str]:
     """Readable values of a valid form, by field name (formsets by prefix)."""
-    values = {}
-    for name in form.Meta.fields:
-        value = form.cleaned_data.get(name)
-        field = form.fields[name]
-        if hasattr(value, "all") or isinstance(value, list | tuple):
-            values[name] = ", ".join(sorted(str(item) for item in value))
-        elif hasattr(field, "choices") and not hasattr(value, "pk"):
-            values[name] = str(dict(field.choices).get(value, value)) if value not in (None, "") else ""
-        elif isinstance(value, bool):
-            values[name] = _("yes") if value else _("no")
-        else:
-            values[name] = "" if value is None else str(value)
+    values = {name: readable(form, name) for name in form.Meta.fields}
     for prefix, formset in formsets.items():
         rows = []
         for row in forms.kept_forms(formset):
@@ -221,24 +218,11 @@ def _data_of(activity: Activity, user) -> QueryDict:
     data = QueryDict(mutable=True)
     unbound = forms.ActivityForm(instance=activity, user=user)
     for name in forms.ActivityForm.Meta.fields:
-        _put(data, name, unbound[name].value())
+        put_value(data, name, unbound[name].value())
     data["version"] = str(activity.version)
     for prefix, rows in forms.initial_rows(activity).items():
         _put_formset(data, prefix, rows)
     return data
-
-
-def _put(data: QueryDict, name: str, value) -> None:
-    if value is None or value is False:
-        data.setlist(name, [])
-    elif value is True:
-        data.setlist(name, ["on"])
-    elif isinstance(value, list | tuple):
-        data.setlist(name, [str(getattr(item, "pk", item)) for item in value])
-    elif hasattr(value, "isoformat"):
-        data.setlist(name, [value.isoformat()])
-    else:
-        data.setlist(name, [str(getattr(value, "pk", value))])
 
 
 def _put_formset(data: QueryDict, prefix: str, rows: list[dict]) -> None:
@@ -250,7 +234,7 @@ def _put_formset(data: QueryDict, prefix: str, rows: list[dict]) -> None:
     data[f"{prefix}-MAX_NUM_FORMS"] = "1000"
     for index, row in enumerate(rows):
         for name, value in row.items():
-            _put(data, f"{prefix}-{index}-{name}", value)
+            put_value(data, f"{prefix}-{index}-{name}", value)
 
 
 def _merged(request: HttpRequest, activity: Activity) -> QueryDict:
@@ -298,12 +282,7 @@ def _conflict(request, activity_pk: int, form, formsets, error: services.EditCon
             user_changed = str(base[name] or "") != str(form[name].value() or "")
         rows.append({"name": name, "label": label, "mine": mine.get(name, ""), "current": theirs.get(name, "")})
         rows[-1]["default"] = "mine" if user_changed else "current"
-    hidden = [
-        (key, value)
-        for key, values in request.POST.lists()
-        if key not in {"csrfmiddlewaretoken", "version", "_merge"} and not key.startswith("choose_")
-        for value in values
-    ]
+    hidden = carried(request.POST)
     return render(
         request,
         "activities/conflict.html",
@@ -461,7 +440,10 @@ def activity_copy(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
         return redirect(activity)
     try:
-        copy = services.activity_copy_to_year(user=request.user, source=activity, year=form.cleaned_data["year"])
+        copy = create_once(
+            request,
+            lambda: services.activity_copy_to_year(user=request.user, source=activity, year=form.cleaned_data["year"]),
+        )
     except ValidationError as error:
         messages.error(request, _error_text(error))
         return redirect(activity)
@@ -477,11 +459,10 @@ def activity_history(request: HttpRequest, pk: int) -> HttpResponse:
     (`activities/history.html`)."""
     activity = _visible_or_404(request.user, pk)
     entries = [entry for entry in history_entries(activity) if entry.changes or entry.kind != "~"]
-    return render(
-        request,
-        "activities/history.html",
-        {"activity": activity, "entries": entries, "is_coordinator": permissions.is_coordinator(request.user)},
-    )
+    if permissions.is_coordinator(request.user):
+        for entry in entries:
+            entry.revert_url = reverse("activities:revert", args=[pk, entry.history_id])
+    return render(request, "activities/history.html", {"activity": activity, "entries": entries})
 
 
 @login_required
@@ -516,15 +497,22 @@ def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     form = forms.AttachmentForm(request.POST, request.FILES)
     if form.is_valid():
-        services.activity_attachment_add(
-            user=request.user,
-            activity=activity,
-            title=form.cleaned_data["title"],
-            upload=form.cleaned_data["file"],
-            content_type=form.cleaned_data["content_type"],
-        )
-        messages.success(request, _("The file has been attached."))
-        return redirect(activity)
+        try:
+            create_once(
+                request,
+                lambda: services.activity_attachment_add(
+                    user=request.user,
+                    activity=activity,
+                    title=form.cleaned_data["title"],
+                    upload=form.cleaned_data["file"],
+                    content_type=form.cleaned_data["content_type"],
+                ),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The file has been attached."))
+            return redirect(activity)
     return render(
         request, "activities/attachment_form.html", {"activity": activity, "attachment_form": form}, status=400
     )
@@ -595,7 +583,7 @@ def round_list(request: HttpRequest) -> HttpResponse:
     form = forms.RoundOpenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            reporting_round = services.round_open(user=request.user, **form.cleaned_data)
+            reporting_round = create_once(request, lambda: services.round_open(user=request.user, **form.cleaned_data))
         except ValidationError as error:
             form.add_error(None, error)
         else:

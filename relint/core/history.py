@@ -38,6 +38,8 @@ class HistoryEntry:
     date: datetime.datetime
     kind: str  # "+" created, "~" changed, "-" deleted
     changes: list[FieldChange] = field(default_factory=list)
+    # Set by a view when its reader may put the record back to this version.
+    revert_url: str = ""
 
     @property
     def history_id(self) -> int:

@@ -45,3 +45,31 @@ def run_once(*, user, key: uuid.UUID, create: Callable[[], T]) -> tuple[T, bool]
     claim.object_pk = str(created.pk)
     claim.save(update_fields=["model", "object_pk"])
     return created, True
+
+
+def create_once(request, create: Callable[[], T]) -> T:
+    """The record a create view makes, once per request key: the key the
+    form posted (`{% request_key_field %}`) goes to `run_once`, so a double
+    submission gets the record the first one made.
+
+    A request without a key (a script, an API client) simply creates; a
+    malformed key is a ValidationError the form shows."""
+    value = request.POST.get("request_key")
+    if value is None:
+        return create()
+    record, _created = run_once(user=request.user, key=parse_key(value), create=create)
+    return record
+
+
+def created_before(request):
+    """The record an earlier request with this form's key made, if any.
+
+    Asked before validating the form: the repeat of a create would often
+    fail validation only because the first one succeeded (a name that must
+    be unique), and must get the first one's record instead."""
+    try:
+        key = uuid.UUID(str(request.POST.get("request_key")))
+    except ValueError:
+        return None
+    claim = RequestKey.objects.filter(key=key, user=request.user).exclude(object_pk="").first()
+    return claim.target() if claim is not None else None

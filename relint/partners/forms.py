@@ -53,9 +53,18 @@ class RegistryForm(BootstrapItaliaMixin, forms.ModelForm):
         for field in self.fields.values():
             if isinstance(field, forms.DateField):
                 field.widget = _DateInput(attrs=field.widget.attrs)
+        if self.instance.pk and hasattr(self.instance, "version"):
+            # The version the form is built from, for the service's guard
+            # against lost updates (relint.core.conflicts).
+            self.fields["version"] = forms.IntegerField(
+                widget=forms.HiddenInput, min_value=1, initial=self.instance.version, required=False
+            )
 
     def clean(self) -> dict:
         cleaned = super().clean()
+        if "version" in self.fields and cleaned.get("version") is None:
+            # A hidden field's own error would not show next to any input.
+            self.add_error(None, _("This form is incomplete: reload the page and try again."))
         for name, value in list(cleaned.items()):
             if isinstance(value, str) and _MARKUP.search(value):
                 self.add_error(name, _("HTML tags are not allowed here; write plain text."))

@@ -52,6 +52,9 @@ class PartnerCity(BilingualNameMixin, Timestamped):
     notes = models.TextField(_("notes"), max_length=4000, blank=True)
 
     objects = PartnerCityQuerySet.as_manager()
+    # Raised by every save through the services; a form carries the value it
+    # was built from, so an edit made on an old version is refused.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     history = history()
 
     class Meta:
@@ -80,7 +83,7 @@ class PartnerCity(BilingualNameMixin, Timestamped):
         return f"{self.name} ({self.country_id})"
 
     def get_absolute_url(self) -> str:
-        return reverse("admin:partners_partnercity_change", args=[self.pk])
+        return reverse("partners:city_detail", args=[self.pk])
 
 
 class RelationKind(models.TextChoices):
@@ -141,6 +144,9 @@ class CityRelation(Timestamped):
     )
 
     objects = CityRelationQuerySet.as_manager()
+    # Raised by every save through the services; a form carries the value it
+    # was built from, so an edit made on an old version is refused.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     history = history()
 
     class Meta:
@@ -261,6 +267,9 @@ class Organisation(Timestamped):
     )
 
     objects = OrganisationQuerySet.as_manager()
+    # Raised by every save through the services; a form carries the value it
+    # was built from, so an edit made on an old version is refused.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     history = history()
 
     class Meta:
@@ -281,7 +290,7 @@ class Organisation(Timestamped):
         return f"{self.name} ({self.acronym})" if self.acronym else self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("admin:partners_organisation_change", args=[self.pk])
+        return reverse("partners:organisation_detail", args=[self.pk])
 
     @property
     def iati_type(self) -> str:
@@ -308,6 +317,9 @@ class CommitteeMembership(Timestamped):
         _("year left"), null=True, blank=True, validators=[MinValueValidator(1900), MaxValueValidator(2100)]
     )
 
+    # Raised by every save through the services; a form carries the value it
+    # was built from, so an edit made on an old version is refused.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     history = history()
 
     class Meta:
@@ -394,6 +406,9 @@ class Agreement(Timestamped):
     notes = models.TextField(_("notes"), max_length=4000, blank=True)
 
     objects = AgreementQuerySet.as_manager()
+    # Raised by every save through the services; a form carries the value it
+    # was built from, so an edit made on an old version is refused.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     history = history()
 
     class Meta:
@@ -422,7 +437,7 @@ class Agreement(Timestamped):
         return self.title_it
 
     def get_absolute_url(self) -> str:
-        return reverse("admin:partners_agreement_change", args=[self.pk])
+        return reverse("partners:agreement_detail", args=[self.pk])
 
 
 @text_integrity
@@ -545,6 +560,9 @@ class ContactPerson(Timestamped):
         related_name="+",
     )
 
+    # Raised by every save through the services; a form carries the value it
+    # was built from, so an edit made on an old version is refused.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     history = history()
 
     class Meta:
@@ -554,3 +572,6 @@ class ContactPerson(Timestamped):
 
     def __str__(self) -> str:
         return f"{self.first_name} {self.last_name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("partners:contact_detail", args=[self.pk])

@@ -19,6 +19,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
+from relint.core.conflicts import locked_at_version
 from relint.core.models import Country, DatePrecision
 from relint.departments import permissions
 from relint.partners import geonames
@@ -160,11 +161,20 @@ def _save(
     return instance
 
 
+def _update(instance: models.Model, *, user, expected_version: int | None, **save) -> models.Model:
+    """Save changes made on a form loaded at `expected_version`, on the row
+    as it is now, locked; raises `EditConflictError` if the row moved on
+    since then, so that no edit is ever silently overwritten."""
+    current = locked_at_version(instance, expected_version)
+    current.version += 1
+    return _save(current, user=user, **save)
+
+
 # --- Partner cities and their relations -----------------------------------------
 @transaction.atomic
-def partner_city_update(*, user, city: PartnerCity, fields: dict) -> PartnerCity:
+def partner_city_update(*, user, city: PartnerCity, fields: dict, expected_version: int) -> PartnerCity:
     _require(permissions.can_manage_partners(user))
-    return _save(city, user=user, fields=fields, allowed=CITY_FIELDS)
+    return _update(city, user=user, expected_version=expected_version, fields=fields, allowed=CITY_FIELDS)
 
 
 @transaction.atomic
@@ -180,10 +190,15 @@ def city_relation_create(*, user, city: PartnerCity, fields: dict) -> CityRelati
 
 
 @transaction.atomic
-def city_relation_update(*, user, relation: CityRelation, fields: dict) -> CityRelation:
+def city_relation_update(*, user, relation: CityRelation, fields: dict, expected_version: int) -> CityRelation:
     _require(permissions.can_manage_partners(user))
-    return _save(
-        relation, user=user, fields=fields, allowed=RELATION_FIELDS, precisions=[("signed_on", "signed_precision")]
+    return _update(
+        relation,
+        user=user,
+        expected_version=expected_version,
+        fields=fields,
+        allowed=RELATION_FIELDS,
+        precisions=[("signed_on", "signed_precision")],
     )
 
 
@@ -195,9 +210,11 @@ def organisation_create(*, user, fields: dict) -> Organisation:
 
 
 @transaction.atomic
-def organisation_update(*, user, organisation: Organisation, fields: dict) -> Organisation:
+def organisation_update(*, user, organisation: Organisation, fields: dict, expected_version: int) -> Organisation:
     _require(permissions.can_manage_partners(user))
-    return _save(organisation, user=user, fields=fields, allowed=ORGANISATION_FIELDS)
+    return _update(
+        organisation, user=user, expected_version=expected_version, fields=fields, allowed=ORGANISATION_FIELDS
+    )
 
 
 @transaction.atomic
@@ -207,9 +224,11 @@ def membership_create(*, user, fields: dict) -> CommitteeMembership:
 
 
 @transaction.atomic
-def membership_update(*, user, membership: CommitteeMembership, fields: dict) -> CommitteeMembership:
+def membership_update(
+    *, user, membership: CommitteeMembership, fields: dict, expected_version: int
+) -> CommitteeMembership:
     _require(permissions.can_manage_partners(user))
-    return _save(membership, user=user, fields=fields, allowed=MEMBERSHIP_FIELDS)
+    return _update(membership, user=user, expected_version=expected_version, fields=fields, allowed=MEMBERSHIP_FIELDS)
 
 
 @transaction.atomic
@@ -231,9 +250,16 @@ def agreement_create(*, user, fields: dict) -> Agreement:
 
 
 @transaction.atomic
-def agreement_update(*, user, agreement: Agreement, fields: dict) -> Agreement:
+def agreement_update(*, user, agreement: Agreement, fields: dict, expected_version: int) -> Agreement:
     _require(permissions.can_manage_partners(user))
-    return _save(agreement, user=user, fields=fields, allowed=AGREEMENT_FIELDS, precisions=_AGREEMENT_PRECISIONS)
+    return _update(
+        agreement,
+        user=user,
+        expected_version=expected_version,
+        fields=fields,
+        allowed=AGREEMENT_FIELDS,
+        precisions=_AGREEMENT_PRECISIONS,
+    )
 
 
 @transaction.atomic
@@ -277,9 +303,9 @@ def contact_person_create(*, user, fields: dict) -> ContactPerson:
 
 
 @transaction.atomic
-def contact_person_update(*, user, contact: ContactPerson, fields: dict) -> ContactPerson:
+def contact_person_update(*, user, contact: ContactPerson, fields: dict, expected_version: int) -> ContactPerson:
     _require(permissions.can_manage_contacts(user))
-    return _save(contact, user=user, fields=fields, allowed=CONTACT_FIELDS)
+    return _update(contact, user=user, expected_version=expected_version, fields=fields, allowed=CONTACT_FIELDS)
 
 
 # --- Creating a partner city (workspace partner registry) ------------------------
@@ -342,3 +368,40 @@ def organisation_create_inline(*, user, name: str, kind: str) -> Organisation:
     organisation.save()
     publication_bump()
     return organisation
+
+
+# --- History: putting a record back as it was -------------------------------------
+# What each kind of record's revert may set back: the fields of its form.
+REVERTIBLE_FIELDS: dict[type[models.Model], tuple[str, ...]] = {
+    PartnerCity: CITY_FIELDS,
+    CityRelation: RELATION_FIELDS,
+    Organisation: ORGANISATION_FIELDS,
+    CommitteeMembership: MEMBERSHIP_FIELDS,
+    Agreement: AGREEMENT_FIELDS,
+    ContactPerson: CONTACT_FIELDS,
+}
+
+
+@transaction.atomic
+def partner_record_revert(*, user, record: models.Model, history_id: int, expected_version: int) -> models.Model:
+    """Put a registry record's fields back as they were in one of its
+    historical versions. Guarded by the version like any edit, and checked
+    like any edit (a version refused by today's rules is refused again);
+    the revert is itself a new version, so it can be undone in turn."""
+    from relint.core.history import field_values_at
+
+    model = type(record)
+    allowed = REVERTIBLE_FIELDS[model]
+    _require(permissions.can_manage_contacts(user) if model is ContactPerson else permissions.can_manage_partners(user))
+    version = record.history.filter(history_id=history_id).first()
+    if version is None:
+        raise ValidationError(_("This version does not exist."))
+    precisions = {CityRelation: [("signed_on", "signed_precision")], Agreement: _AGREEMENT_PRECISIONS}
+    return _update(
+        record,
+        user=user,
+        expected_version=expected_version,
+        fields=field_values_at(version, list(allowed)),
+        allowed=allowed,
+        precisions=precisions.get(model, ()),
+    )

@@ -37,4 +37,7 @@ urlpatterns = [
     path("contacts/new/", views.contact_create, name="contact_create"),
     path("contacts/<int:pk>/", views.contact_detail, name="contact_detail"),
     path("contacts/<int:pk>/edit/", views.contact_edit, name="contact_edit"),
+    # /<lang>/workspace/partners/history/ : any record's versions, and reverts
+    path("history/<str:kind>/<int:pk>/", views.record_history, name="record_history"),
+    path("history/<str:kind>/<int:pk>/<int:history_id>/revert/", views.record_revert, name="record_revert"),
 ]

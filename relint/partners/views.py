@@ -24,7 +24,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from relint.core import conflicts
+from relint.core.history import history_entries
 from relint.departments import permissions
+from relint.ops.idempotency import create_once, created_before
 from relint.partners import forms, selectors, services
 from relint.partners.models import (
     Agreement,
@@ -92,20 +95,33 @@ def _history(instance) -> list:
 
 
 def _form_page(request: HttpRequest, form, *, title: str, cancel_url: str, multipart: bool = False) -> HttpResponse:
+    # Edit forms carry their version instead of a request key.
     # A form sent back with errors answers 400, so that scripts and tests can
     # tell a refusal from a page shown for the first time.
     status = 400 if form.is_bound and form.errors else 200
-    context = {"form": form, "title": title, "cancel_url": cancel_url, "multipart": multipart}
+    context = {
+        "form": form,
+        "title": title,
+        "cancel_url": cancel_url,
+        "multipart": multipart,
+        "creating": "version" not in form.fields,
+    }
     return render(request, "partners/form.html", context, status=status)
 
 
 def _save_form(request: HttpRequest, form, save: Callable[[dict], object]):
-    """Validate the form and call the service; the saved object, or None
-    when there are errors (then on the form)."""
-    if request.method != "POST" or not form.is_valid():
+    """Validate the form and call the service, once per request key (a
+    double submission gets the record the first one made); the saved object,
+    or None when there are errors (then on the form)."""
+    if request.method != "POST":
+        return None
+    earlier = created_before(request)
+    if earlier is not None:
+        return earlier
+    if not form.is_valid():
         return None
     try:
-        return save(form.cleaned_data)
+        return create_once(request, lambda: save(form.cleaned_data))
     except ValidationError as error:
         _add_errors(form, error)
         return None
@@ -113,6 +129,73 @@ def _save_form(request: HttpRequest, form, save: Callable[[dict], object]):
 
 def _fields(form) -> dict:
     return {name: form.cleaned_data[name] for name in form._meta.fields}
+
+
+def _edit_record(
+    request: HttpRequest,
+    record,
+    *,
+    form_class,
+    update: Callable[..., object],
+    title: str,
+    saved_message: str,
+    done_url: Callable[[object], str],
+) -> HttpResponse:
+    """The edit page of a registry record, guarded against lost updates: a
+    form built from an old version leads to the conflict page, and a merge
+    posted from there is saved against the version it was shown."""
+    names = list(form_class._meta.fields)
+    data = _posted(request)
+    if data is not None and "_merge" in data:
+        data = conflicts.merged(data, conflicts.posted_data(form_class(instance=record), names), names)
+    back = done_url(record)
+    form = form_class(data, instance=record)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = update(fields=_fields(form), expected_version=form.cleaned_data["version"])
+        except conflicts.EditConflictError as error:
+            return _conflict(request, form, error, back_url=back)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, saved_message)
+            return redirect(done_url(saved))
+    return _form_page(request, form, title=title, cancel_url=back)
+
+
+def _conflict(request: HttpRequest, form, error: conflicts.EditConflictError, *, back_url: str) -> HttpResponse:
+    """The conflict page (`partners/conflict.html`): the user's version and
+    the saved one side by side, with a choice per differing field; by
+    default the user's value where they changed it, the saved one otherwise."""
+    form_class, current = type(form), error.current
+    names = list(form_class._meta.fields)
+    current_form = form_class(conflicts.posted_data(form_class(instance=current), names), instance=current)
+    current_form.is_valid()
+    base_record = current.history.filter(version=error.expected_version).order_by("-history_id").first()
+    base = form_class(instance=base_record.instance) if base_record is not None else None
+    rows = []
+    for name in names:
+        mine, theirs = conflicts.readable(form, name), conflicts.readable(current_form, name)
+        if mine == theirs:
+            continue
+        changed = base is None or str(base[name].value() or "") != str(form[name].value() or "")
+        rows.append(
+            {
+                "name": name,
+                "label": form.fields[name].label,
+                "mine": mine,
+                "current": theirs,
+                "default": "mine" if changed else "current",
+            }
+        )
+    context = {
+        "record": error.current,
+        "rows": rows,
+        "hidden": conflicts.carried(request.POST),
+        "current_version": error.current.version,
+        "back_url": back_url,
+    }
+    return render(request, "partners/conflict.html", context, status=409)
 
 
 # --- Partner cities -------------------------------------------------------------------
@@ -140,6 +223,7 @@ def city_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "parties": list(city.agreement_parties.select_related("agreement").order_by("-agreement__signed_on")),
         "contacts": list(city.contacts.order_by("last_name", "first_name")),
         "history": _history(city),
+        "history_url": reverse("partners:record_history", args=["city", city.pk]),
         "can_manage": permissions.can_manage_partners(request.user),
     }
     return render(request, "partners/city_detail.html", context)
@@ -160,20 +244,14 @@ def city_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def city_edit(request: HttpRequest, pk: int) -> HttpResponse:
     city = get_object_or_404(PartnerCity, pk=pk)
-    # Before the form: validating it writes the submitted values on `city`.
-    title = _("Edit %(name)s") % {"name": city.name}
-    form = forms.CityForm(_posted(request), instance=city)
-    saved = _save_form(
-        request, form, lambda data: services.partner_city_update(user=request.user, city=city, fields=_fields(form))
-    )
-    if saved:
-        messages.success(request, _("The partner city has been saved."))
-        return redirect("partners:city_detail", pk=city.pk)
-    return _form_page(
+    return _edit_record(
         request,
-        form,
-        title=title,
-        cancel_url=reverse("partners:city_detail", args=[city.pk]),
+        city,
+        form_class=forms.CityForm,
+        update=lambda **kw: services.partner_city_update(user=request.user, city=city, **kw),
+        title=_("Edit %(name)s") % {"name": city.name},
+        saved_message=_("The partner city has been saved."),
+        done_url=lambda record: reverse("partners:city_detail", args=[record.pk]),
     )
 
 
@@ -200,20 +278,14 @@ def relation_create(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def relation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     relation = get_object_or_404(CityRelation.objects.select_related("city"), pk=pk)
-    form = forms.RelationForm(_posted(request), instance=relation)
-    saved = _save_form(
+    return _edit_record(
         request,
-        form,
-        lambda data: services.city_relation_update(user=request.user, relation=relation, fields=_fields(form)),
-    )
-    if saved:
-        messages.success(request, _("The relation has been saved."))
-        return redirect("partners:city_detail", pk=relation.city_id)
-    return _form_page(
-        request,
-        form,
+        relation,
+        form_class=forms.RelationForm,
+        update=lambda **kw: services.city_relation_update(user=request.user, relation=relation, **kw),
         title=_("Edit the relation with %(name)s") % {"name": relation.city.name},
-        cancel_url=reverse("partners:city_detail", args=[relation.city_id]),
+        saved_message=_("The relation has been saved."),
+        done_url=lambda record: reverse("partners:city_detail", args=[record.city_id]),
     )
 
 
@@ -244,6 +316,7 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "is_committee": organisation.kind == OrganisationKind.COMMITTEE,
         "activities": list(selectors.organisation_activities(request.user, organisation)),
         "history": _history(organisation),
+        "history_url": reverse("partners:record_history", args=["organisation", organisation.pk]),
         "can_manage": permissions.can_manage_partners(request.user),
     }
     return render(request, "partners/organisation_detail.html", context)
@@ -266,21 +339,14 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = get_object_or_404(Organisation, pk=pk)
-    title = _("Edit %(name)s") % {"name": organisation.name}
-    form = forms.OrganisationForm(_posted(request), instance=organisation)
-    saved = _save_form(
+    return _edit_record(
         request,
-        form,
-        lambda data: services.organisation_update(user=request.user, organisation=organisation, fields=_fields(form)),
-    )
-    if saved:
-        messages.success(request, _("The organisation has been saved."))
-        return redirect("partners:organisation_detail", pk=organisation.pk)
-    return _form_page(
-        request,
-        form,
-        title=title,
-        cancel_url=reverse("partners:organisation_detail", args=[organisation.pk]),
+        organisation,
+        form_class=forms.OrganisationForm,
+        update=lambda **kw: services.organisation_update(user=request.user, organisation=organisation, **kw),
+        title=_("Edit %(name)s") % {"name": organisation.name},
+        saved_message=_("The organisation has been saved."),
+        done_url=lambda record: reverse("partners:organisation_detail", args=[record.pk]),
     )
 
 
@@ -292,7 +358,9 @@ def membership_create(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = get_object_or_404(Organisation, pk=pk)
     side = "committee" if organisation.kind == OrganisationKind.COMMITTEE else "member"
     form = forms.MembershipForm(_posted(request), initial={side: organisation})
-    membership = _save_form(request, form, lambda data: services.membership_create(user=request.user, fields=data))
+    membership = _save_form(
+        request, form, lambda data: services.membership_create(user=request.user, fields=_fields(form))
+    )
     if membership:
         messages.success(request, _("The membership has been added."))
         return redirect("partners:organisation_detail", pk=organisation.pk)
@@ -308,20 +376,14 @@ def membership_create(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def membership_edit(request: HttpRequest, pk: int) -> HttpResponse:
     membership = get_object_or_404(CommitteeMembership.objects.select_related("committee", "member"), pk=pk)
-    form = forms.MembershipForm(_posted(request), instance=membership)
-    saved = _save_form(
+    return _edit_record(
         request,
-        form,
-        lambda data: services.membership_update(user=request.user, membership=membership, fields=data),
-    )
-    if saved:
-        messages.success(request, _("The membership has been saved."))
-        return redirect("partners:organisation_detail", pk=saved.committee_id)
-    return _form_page(
-        request,
-        form,
+        membership,
+        form_class=forms.MembershipForm,
+        update=lambda **kw: services.membership_update(user=request.user, membership=membership, **kw),
         title=_("Edit a committee membership"),
-        cancel_url=reverse("partners:organisation_detail", args=[membership.committee_id]),
+        saved_message=_("The membership has been saved."),
+        done_url=lambda record: reverse("partners:organisation_detail", args=[record.committee_id]),
     )
 
 
@@ -362,6 +424,7 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "documents": list(agreement.documents.order_by("title")),
         "relations": list(agreement.city_relations.select_related("city").order_by("signed_on")),
         "history": _history(agreement),
+        "history_url": reverse("partners:record_history", args=["agreement", agreement.pk]),
         "can_manage": permissions.can_manage_partners(request.user),
         "can_download": permissions.can_download_agreement_documents(request.user),
     }
@@ -385,20 +448,14 @@ def agreement_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
     agreement = get_object_or_404(Agreement, pk=pk)
-    form = forms.AgreementForm(_posted(request), instance=agreement)
-    saved = _save_form(
+    return _edit_record(
         request,
-        form,
-        lambda data: services.agreement_update(user=request.user, agreement=agreement, fields=_fields(form)),
-    )
-    if saved:
-        messages.success(request, _("The agreement has been saved."))
-        return redirect("partners:agreement_detail", pk=agreement.pk)
-    return _form_page(
-        request,
-        form,
+        agreement,
+        form_class=forms.AgreementForm,
+        update=lambda **kw: services.agreement_update(user=request.user, agreement=agreement, **kw),
         title=_("Edit the agreement"),
-        cancel_url=reverse("partners:agreement_detail", args=[agreement.pk]),
+        saved_message=_("The agreement has been saved."),
+        done_url=lambda record: reverse("partners:agreement_detail", args=[record.pk]),
     )
 
 
@@ -488,6 +545,7 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "contact": contact,
         "history": _history(contact),
+        "history_url": reverse("partners:record_history", args=["contact", contact.pk]),
         "can_manage": permissions.can_manage_contacts(request.user),
     }
     return render(request, "partners/contact_detail.html", context)
@@ -510,19 +568,98 @@ def contact_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
     contact = get_object_or_404(ContactPerson, pk=pk)
-    title = _("Edit %(name)s") % {"name": str(contact)}
-    form = forms.ContactForm(_posted(request), instance=contact)
-    saved = _save_form(
+    return _edit_record(
         request,
-        form,
-        lambda data: services.contact_person_update(user=request.user, contact=contact, fields=_fields(form)),
+        contact,
+        form_class=forms.ContactForm,
+        update=lambda **kw: services.contact_person_update(user=request.user, contact=contact, **kw),
+        title=_("Edit %(name)s") % {"name": str(contact)},
+        saved_message=_("The contact person has been saved."),
+        done_url=lambda record: reverse("partners:contact_detail", args=[record.pk]),
     )
-    if saved:
-        messages.success(request, _("The contact person has been saved."))
-        return redirect("partners:contact_detail", pk=contact.pk)
-    return _form_page(
-        request,
-        form,
-        title=title,
-        cancel_url=reverse("partners:contact_detail", args=[contact.pk]),
+
+
+# --- History of a registry record ------------------------------------------------------
+# The records with a history page, by the name in their URL; contact persons
+# keep the stricter rules of their own pages.
+HISTORY_MODELS = {
+    "city": PartnerCity,
+    "relation": CityRelation,
+    "organisation": Organisation,
+    "membership": CommitteeMembership,
+    "agreement": Agreement,
+    "contact": ContactPerson,
+}
+
+
+def _allowed(user, kind: str, *, write: bool) -> bool:
+    if kind == "contact":
+        return permissions.can_manage_contacts(user) if write else permissions.can_view_contacts(user)
+    return permissions.can_manage_partners(user) if write else permissions.can_view_partners(user)
+
+
+def _history_guard(*, write: bool) -> Callable:
+    """Like the guards above, for a record named by its kind: sign-in, then
+    the rule of that kind of record (403), before the verb (405)."""
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapped(request: HttpRequest, kind: str, *args, **kwargs) -> HttpResponse:
+            if kind not in HISTORY_MODELS:
+                raise Http404
+            if not _allowed(request.user, kind, write=write):
+                raise PermissionDenied
+            return view(request, kind, *args, **kwargs)
+
+        return login_required(wrapped)
+
+    return decorator
+
+
+def _page_of(record) -> str:
+    if isinstance(record, CityRelation):
+        return reverse("partners:city_detail", args=[record.city_id])
+    if isinstance(record, CommitteeMembership):
+        return reverse("partners:organisation_detail", args=[record.committee_id])
+    return record.get_absolute_url()
+
+
+@_history_guard(write=False)
+@require_safe
+def record_history(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    """Every version of a registry record with what changed and who changed
+    it, and for the coordinator a revert button (`partners/history.html`)."""
+    record = get_object_or_404(HISTORY_MODELS[kind], pk=pk)
+    entries = [entry for entry in history_entries(record) if entry.changes or entry.kind != "~"]
+    may_revert = (permissions.can_manage_contacts if kind == "contact" else permissions.can_manage_partners)(
+        request.user
     )
+    if may_revert:
+        for entry in entries:
+            entry.revert_url = reverse("partners:record_revert", args=[kind, pk, entry.history_id])
+    context = {"record": record, "entries": entries, "back_url": _page_of(record)}
+    return render(request, "partners/history.html", context)
+
+
+@_history_guard(write=True)
+@require_POST
+def record_revert(request: HttpRequest, kind: str, pk: int, history_id: int) -> HttpResponse:
+    record = get_object_or_404(HISTORY_MODELS[kind], pk=pk)
+    history_url = reverse("partners:record_history", args=[kind, pk])
+    try:
+        expected = int(request.POST.get("version", ""))
+    except ValueError:
+        messages.error(request, _("This form is incomplete: reload the page and try again."))
+        return redirect(history_url)
+    try:
+        services.partner_record_revert(
+            user=request.user, record=record, history_id=history_id, expected_version=expected
+        )
+    except conflicts.EditConflictError:
+        messages.error(request, _("Someone changed this record in the meantime: check its history and try again."))
+        return redirect(history_url)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(history_url)
+    messages.success(request, _("The record has been put back as it was in that version."))
+    return redirect(_page_of(record))
