@@ -948,3 +948,77 @@ def test_every_create_form_reports_over_long_and_nul_text(client, personas, full
     assert response.status_code == 400 and "The meeting must end after it starts." in response.content.decode()
     meeting.refresh_from_db()
     assert meeting.ends_at > meeting.starts_at
+
+
+# --- Request keys on the create forms ------------------------------------------------
+def _create_cases(personas, meeting):
+    """name -> (form URL, payload, model): every create form of the table."""
+    from relint.coordination.models import ActionItem, AgendaItem, Decision, MeetingAttachment
+
+    args = [meeting.pk]
+    return {
+        "meeting": (
+            reverse("coordination:meeting_create"),
+            lambda: {
+                "title": "Tavolo di primavera",
+                "starts_at": "2026-05-04T10:00",
+                "ends_at": "2026-05-04T12:00",
+                "place": "Sala Rossa",
+                "invited_departments": [personas.department_a.pk],
+            },
+            Meeting,
+        ),
+        "agenda item": (
+            reverse("coordination:agenda_propose", args=args),
+            lambda: {"proposed_by_department": personas.department_a.pk, "title": "Bando UE", "description": ""},
+            AgendaItem,
+        ),
+        "decision": (
+            reverse("coordination:decision_create", args=args),
+            lambda: {"text_it": "Si partecipa al bando."},
+            Decision,
+        ),
+        "action item": (
+            reverse("coordination:action_create", args=args),
+            lambda: {
+                "title": "Preparare la proposta",
+                "owner_department": personas.department_a.pk,
+                "due_on": "2026-06-30",
+            },
+            ActionItem,
+        ),
+        "attachment": (
+            reverse("coordination:attachment_add", args=args),
+            lambda: {"title": "Ordine del giorno", "file": pdf_upload()},
+            MeetingAttachment,
+        ),
+        "membership": (
+            reverse("coordination:membership_create"),
+            lambda: {"department": personas.department_a.pk, "joined_on": "1990-01-01", "left_on": "1990-12-31"},
+            TableMembership,
+        ),
+    }
+
+
+@pytest.mark.parametrize("name", ["meeting", "agenda item", "decision", "action item", "attachment", "membership"])
+def test_a_double_submitted_create_form_makes_one_record(client, personas, meeting, name, settings, tmp_path):
+    import re
+
+    settings.MEDIA_ROOT = tmp_path
+    url, payload, model = _create_cases(personas, meeting)[name]
+    client.force_login(personas.coordinator)
+    page = client.get(url).content.decode()
+    keys = re.findall(r'name="request_key" value="([0-9a-f-]{36})"', page)
+    assert len(keys) == 1, keys
+    before = model.objects.count()
+    first = client.post(url, payload() | {"request_key": keys[0]})
+    second = client.post(url, payload() | {"request_key": keys[0]})
+    assert first.status_code == 302, first.content.decode()[:3000]
+    assert second.status_code == 302 and second["Location"] == first["Location"]
+    assert model.objects.count() == before + 1
+
+
+def test_the_edit_forms_of_the_table_carry_no_request_key(client, personas, meeting):
+    client.force_login(personas.coordinator)
+    page = client.get(reverse("coordination:meeting_update", args=[meeting.pk])).content.decode()
+    assert 'name="request_key"' not in page

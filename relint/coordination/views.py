@@ -35,6 +35,7 @@ from relint.coordination.models import (
 )
 from relint.departments import permissions
 from relint.departments.models import Department, TableMembership
+from relint.ops.idempotency import create_from_form
 
 
 def _guard(rule: Callable[[object], bool]):
@@ -100,20 +101,19 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def meeting_create(request: HttpRequest) -> HttpResponse:
     form = forms.MeetingForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            meeting = services.meeting_create(user=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            _report(form, error)
-        else:
-            messages.success(request, _("The meeting has been created."))
-            return redirect(_meeting_url(meeting))
+    meeting = create_from_form(
+        request, form, lambda data: services.meeting_create(user=request.user, **data), report=_report
+    )
+    if meeting is not None:
+        messages.success(request, _("The meeting has been created."))
+        return redirect(_meeting_url(meeting))
     return _form_page(
         request,
         form,
         title=_("New meeting"),
         back=reverse("coordination:meetings"),
         submit=_("Create the meeting"),
+        creating=True,
         status=400 if form.errors else 200,
     )
 
@@ -243,23 +243,24 @@ def agenda_propose(request: HttpRequest, pk: int) -> HttpResponse:
     manages = permissions.can_manage_meetings(user)
     departments = None if manages else Department.objects.filter(pk__in=permissions.delegate_department_ids(user))
     form = forms.AgendaProposalForm(request.POST or None, departments=departments)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.agenda_item_propose(
-                user=user,
-                meeting=meeting,
-                department=form.cleaned_data["proposed_by_department"],
-                title=form.cleaned_data["title"],
-                description=form.cleaned_data["description"],
-            )
-        except ValidationError as error:
-            _report(form, error)
-        else:
-            messages.success(
-                request,
-                _("The item is on the agenda.") if manages else _("Your proposal has been sent to the coordinator."),
-            )
-            return redirect(_meeting_url(meeting, "agenda"))
+    item = create_from_form(
+        request,
+        form,
+        lambda data: services.agenda_item_propose(
+            user=user,
+            meeting=meeting,
+            department=data["proposed_by_department"],
+            title=data["title"],
+            description=data["description"],
+        ),
+        report=_report,
+    )
+    if item is not None:
+        messages.success(
+            request,
+            _("The item is on the agenda.") if manages else _("Your proposal has been sent to the coordinator."),
+        )
+        return redirect(_meeting_url(meeting, "agenda"))
     return _form_page(
         request,
         form,
@@ -267,6 +268,7 @@ def agenda_propose(request: HttpRequest, pk: int) -> HttpResponse:
         intro=str(meeting),
         back=_meeting_url(meeting),
         submit=_("Propose"),
+        creating=True,
         status=400 if form.errors else 200,
     )
 
@@ -396,14 +398,15 @@ def minutes_pdf(request: HttpRequest, pk: int) -> FileResponse:
 def decision_create(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _get_meeting(pk)
     form = forms.DecisionForm(request.POST or None, meeting=meeting)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.decision_create(user=request.user, meeting=meeting, **form.cleaned_data)
-        except ValidationError as error:
-            _report(form, error)
-        else:
-            messages.success(request, _("The decision has been recorded."))
-            return redirect(_meeting_url(meeting, "decisions"))
+    decision = create_from_form(
+        request,
+        form,
+        lambda data: services.decision_create(user=request.user, meeting=meeting, **data),
+        report=_report,
+    )
+    if decision is not None:
+        messages.success(request, _("The decision has been recorded."))
+        return redirect(_meeting_url(meeting, "decisions"))
     return _form_page(
         request,
         form,
@@ -411,6 +414,7 @@ def decision_create(request: HttpRequest, pk: int) -> HttpResponse:
         intro=str(meeting),
         back=_meeting_url(meeting),
         submit=_("Record the decision"),
+        creating=True,
         status=400 if form.errors else 200,
     )
 
@@ -420,14 +424,15 @@ def decision_create(request: HttpRequest, pk: int) -> HttpResponse:
 def action_create(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _get_meeting(pk)
     form = forms.ActionItemForm(request.POST or None, meeting=meeting)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.action_item_create(user=request.user, meeting=meeting, **form.cleaned_data)
-        except ValidationError as error:
-            _report(form, error)
-        else:
-            messages.success(request, _("The action item has been recorded."))
-            return redirect(_meeting_url(meeting, "actions"))
+    action = create_from_form(
+        request,
+        form,
+        lambda data: services.action_item_create(user=request.user, meeting=meeting, **data),
+        report=_report,
+    )
+    if action is not None:
+        messages.success(request, _("The action item has been recorded."))
+        return redirect(_meeting_url(meeting, "actions"))
     return _form_page(
         request,
         form,
@@ -435,6 +440,7 @@ def action_create(request: HttpRequest, pk: int) -> HttpResponse:
         intro=str(meeting),
         back=_meeting_url(meeting),
         submit=_("Record the action item"),
+        creating=True,
         status=400 if form.errors else 200,
     )
 
@@ -601,18 +607,23 @@ def _attach_status_forms(user, items) -> None:
 def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _get_meeting(pk)
     form = forms.AttachmentForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.attachment_add(
-                user=request.user, meeting=meeting, title=form.cleaned_data["title"], upload=form.cleaned_data["file"]
-            )
-        except ValidationError as error:
-            _report(form, error)
-            if not form.errors:
-                form.add_error("file", error.messages)
-        else:
-            messages.success(request, _("The attachment has been added."))
-            return redirect(_meeting_url(meeting, "attachments"))
+
+    def report(form, error: ValidationError) -> None:
+        _report(form, error)
+        if not form.errors:
+            form.add_error("file", error.messages)
+
+    attachment = create_from_form(
+        request,
+        form,
+        lambda data: services.attachment_add(
+            user=request.user, meeting=meeting, title=data["title"], upload=data["file"]
+        ),
+        report=report,
+    )
+    if attachment is not None:
+        messages.success(request, _("The attachment has been added."))
+        return redirect(_meeting_url(meeting, "attachments"))
     from relint.coordination.uploads import ALLOWED_DESCRIPTION, MAX_ATTACHMENT_BYTES
 
     return _form_page(
@@ -623,6 +634,7 @@ def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
         % {"allowed": ALLOWED_DESCRIPTION, "limit": MAX_ATTACHMENT_BYTES // 2**20},
         back=_meeting_url(meeting),
         submit=_("Upload"),
+        creating=True,
         multipart=True,
         status=400 if form.errors else 200,
     )
@@ -694,19 +706,22 @@ def membership_list(request: HttpRequest) -> HttpResponse:
 
 def _membership_form_view(request: HttpRequest, membership: TableMembership | None) -> HttpResponse:
     form = forms.MembershipForm(request.POST or None, instance=membership)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        try:
-            if membership is None:
-                services.membership_create(user=request.user, **data)
-            else:
-                data.pop("department")
-                services.membership_update(user=request.user, membership=membership, **data)
-        except ValidationError as error:
-            _report(form, error)
-        else:
-            messages.success(request, _("The membership has been saved."))
-            return redirect("coordination:memberships")
+    if membership is None:
+        saved = create_from_form(
+            request, form, lambda data: services.membership_create(user=request.user, **data), report=_report
+        )
+    else:
+        saved = None
+        if request.method == "POST" and form.is_valid():
+            data = dict(form.cleaned_data)
+            data.pop("department")
+            try:
+                saved = services.membership_update(user=request.user, membership=membership, **data)
+            except ValidationError as error:
+                _report(form, error)
+    if saved is not None:
+        messages.success(request, _("The membership has been saved."))
+        return redirect("coordination:memberships")
     return _form_page(
         request,
         form,
@@ -714,6 +729,7 @@ def _membership_form_view(request: HttpRequest, membership: TableMembership | No
         intro="" if membership is None else str(membership),
         back=reverse("coordination:memberships"),
         submit=_("Save"),
+        creating=membership is None,
         status=400 if form.errors else 200,
     )
 

@@ -73,3 +73,22 @@ def created_before(request):
         return None
     claim = RequestKey.objects.filter(key=key, user=request.user).exclude(object_pk="").first()
     return claim.target() if claim is not None else None
+
+
+def create_from_form(request, form, create: Callable[[dict], T], *, report: Callable) -> T | None:
+    """The create step of a form view, once per request key: the record an
+    earlier submission of the same form made, or the one `create(cleaned_data)`
+    makes now; None when the form (or the service, through `report(form,
+    error)`) has errors to show."""
+    if request.method != "POST":
+        return None
+    earlier = created_before(request)
+    if earlier is not None:
+        return earlier
+    if not form.is_valid():
+        return None
+    try:
+        return create_once(request, lambda: create(form.cleaned_data))
+    except ValidationError as error:
+        report(form, error)
+        return None

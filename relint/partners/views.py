@@ -27,7 +27,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from relint.core import conflicts
 from relint.core.history import history_entries
 from relint.departments import permissions
-from relint.ops.idempotency import create_once, created_before
+from relint.ops.idempotency import create_from_form
 from relint.partners import forms, selectors, services
 from relint.partners.models import (
     Agreement,
@@ -113,18 +113,7 @@ def _save_form(request: HttpRequest, form, save: Callable[[dict], object]):
     """Validate the form and call the service, once per request key (a
     double submission gets the record the first one made); the saved object,
     or None when there are errors (then on the form)."""
-    if request.method != "POST":
-        return None
-    earlier = created_before(request)
-    if earlier is not None:
-        return earlier
-    if not form.is_valid():
-        return None
-    try:
-        return create_once(request, lambda: save(form.cleaned_data))
-    except ValidationError as error:
-        _add_errors(form, error)
-        return None
+    return create_from_form(request, form, save, report=_add_errors)
 
 
 def _fields(form) -> dict:
