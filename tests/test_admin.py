@@ -18,7 +18,7 @@ from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.management import call_command
 from django.db import connection
 from django.db.models import F
@@ -47,6 +47,7 @@ from relint.activities.models import (
     RoundState,
 )
 from relint.coordination.models import ActionItem, AgendaItem, Attendance, AttendanceStatus, Decision, Meeting
+from relint.core.conflicts import EditConflictError
 from relint.core.models import Country
 from relint.departments import permissions
 from relint.departments.models import Department, Role, StaffRole
@@ -625,6 +626,49 @@ def test_it_refuses_the_save_when_the_version_moves_after_the_check(client, pers
     activity.refresh_from_db()
     assert activity.title_it == "Rete verde europea"
     assert activity.links.get().label == "Sito"
+
+
+def test_a_partner_record_saved_in_the_admin_keeps_the_version_guard(client, personas):
+    """Partner records have a version like activities: a stale admin form is
+    refused with nothing saved, and an admin save raises the version, so a
+    workspace form opened before it gets the conflict page."""
+    from relint.partners import services as partner_services
+    from tests import partners_data
+
+    city = partners_data.city()
+    related = partners_data.relation(city)
+    as_staff(client, personas.coordinator)
+    url = model_url(PartnerCity, "change", city.pk)
+    data = _form_data(client.get(url))
+    data["name_it"] = "Lione dall'amministrazione"
+    partner_services.partner_city_update(
+        user=personas.coordinator, city=city, fields={"name_en": "Lyon"}, expected_version=city.version
+    )
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert response.context["adminform"].form.has_error(NON_FIELD_ERRORS, "stale")
+    city.refresh_from_db()
+    assert (city.name_it, city.name_en, city.version) == ("Lione", "Lyon", 2)
+
+    data = _form_data(client.get(url))
+    data["name_it"] = "Lione dall'amministrazione"
+    assert client.post(url, data).status_code == 302
+    city.refresh_from_db()
+    assert (city.name_it, city.version) == ("Lione dall'amministrazione", 3)
+    with pytest.raises(EditConflictError):
+        partner_services.partner_city_update(
+            user=personas.coordinator, city=city, fields={"name_en": "X"}, expected_version=2
+        )
+
+    # An edit of an inline row (the city's relation) raises that row's version too.
+    data = _form_data(client.get(url))
+    relation_prefix = next(
+        key[: -len("-id")] for key, value in data.items() if key.endswith("-id") and str(value) == str(related.pk)
+    )
+    data[f"{relation_prefix}-notes"] = "Cambiata dall'amministrazione"
+    assert client.post(url, data).status_code == 302
+    related.refresh_from_db()
+    assert related.version == 2
 
 
 # --- Search and filters ------------------------------------------------------------------------------------------

@@ -10,11 +10,8 @@ the activity's version; their own changelists are read-only listings.
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import F
-from django.http import HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 
 from relint.activities import services
@@ -30,18 +27,9 @@ from relint.activities.models import (
     ReviewEvent,
     SustainableDevelopmentGoal,
 )
-from relint.core.admin import URL_FIELD_OVERRIDES, HistoryAdmin, count_of
+from relint.core.admin import URL_FIELD_OVERRIDES, HistoryAdmin, VersionedAdminForm, count_of
 from relint.departments import permissions
 from relint.departments.models import Department
-
-STALE_MESSAGE = _(
-    "Someone else saved this activity after you opened it. Your changes were not saved: "
-    "reload the page to see the current version, then make your changes again."
-)
-
-
-class StaleActivityError(Exception):
-    """The activity's version moved between the form's check and the save."""
 
 
 # --- Reference data ----------------------------------------------------------------
@@ -177,29 +165,14 @@ class ReviewEventInline(ActivityRowMixin, admin.TabularInline):
 
 
 # --- Activities ---------------------------------------------------------------------------
-class ActivityAdminForm(forms.ModelForm):
-    """The activity form, carrying the version it was loaded with.
+class ActivityAdminForm(VersionedAdminForm):
+    """The activity form, carrying the version it was loaded with (see
+    `VersionedAdminForm`)."""
 
-    Saving compares it with the row's version: if someone saved in between,
-    the save is refused instead of silently overwriting their work.
-    """
-
-    # No Meta: the admin builds the form for Activity with the fields of its
-    # fieldsets (`ModelAdmin.get_form`).
-    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk is not None:
-            self.fields["loaded_version"].initial = self.instance.version
-
-    def clean(self):
-        cleaned_data = super().clean()
-        # `self.instance` was read from the database for this request; a
-        # missing version counts as stale too.
-        if self.instance.pk is not None and cleaned_data.get("loaded_version") != self.instance.version:
-            raise ValidationError(STALE_MESSAGE, code="stale")
-        return cleaned_data
+    stale_message = _(
+        "Someone else saved this activity after you opened it. Your changes were not saved: "
+        "reload the page to see the current version, then make your changes again."
+    )
 
 
 @admin.register(Activity)
@@ -318,17 +291,6 @@ class ActivityAdmin(HistoryAdmin):
         )
         return permissions.visible_activities(request.user, qs)
 
-    def get_fieldsets(self, request, obj=None):
-        fieldsets = super().get_fieldsets(request, obj)
-        if obj is None or self.has_change_permission(request, obj):
-            return fieldsets
-        # A read-only page shows every field as text; the version it would
-        # carry back is no field of the model.
-        return [
-            (name, {**options, "fields": [field for field in options["fields"] if field != "loaded_version"]})
-            for name, options in fieldsets
-        ]
-
     def _apply(self, request, queryset, service, done_message) -> None:
         done, refused = 0, []
         for activity in queryset:
@@ -387,29 +349,9 @@ class ActivityAdmin(HistoryAdmin):
         return activity.partner_city_count
 
     # --- Saving, guarded by the version -----------------------------------------------
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except StaleActivityError:
-            # Raised inside the view's transaction, which is rolled back:
-            # nothing of this submission was saved.
-            self.message_user(request, STALE_MESSAGE, messages.ERROR)
-            return HttpResponseRedirect(request.get_full_path())
-
     def save_model(self, request, obj, form, change):
         if not change:
             obj.created_by = request.user
-            super().save_model(request, obj, form, change)
-            return
-        loaded_version = form.cleaned_data["loaded_version"]
-        # The form already compared versions; this guarded update closes the
-        # window between that check and the save. Of two concurrent saves the
-        # database lets one through: the other's UPDATE waits for the row lock
-        # and then matches nothing.
-        bumped = Activity.objects.filter(pk=obj.pk, version=loaded_version).update(version=F("version") + 1)
-        if not bumped:
-            raise StaleActivityError
-        obj.version = loaded_version + 1
         super().save_model(request, obj, form, change)
 
     def save_formset(self, request, form, formset, change):
@@ -426,16 +368,6 @@ class ActivityAdmin(HistoryAdmin):
         for deleted in formset.deleted_objects:
             deleted.delete()
         formset.save_m2m()
-
-    # Reverting to a past version would skip both the version guard and the
-    # review workflow; the history stays readable.
-    def revert_disabled(self, request, obj=None):
-        return True
-
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        if request.method == "POST":
-            raise PermissionDenied
-        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 # --- Read-only listings of an activity's rows -----------------------------------------

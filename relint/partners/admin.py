@@ -4,7 +4,7 @@ agreements and contact persons."""
 from django.contrib import admin
 
 from relint.activities.models import Activity, ActivityPartnerCity, ActivityPartnerOrganisation
-from relint.core.admin import URL_FIELD_OVERRIDES, HistoryAdmin, count_of
+from relint.core.admin import URL_FIELD_OVERRIDES, HistoryAdmin, VersionedAdminForm, count_of
 from relint.partners.models import (
     Agreement,
     AgreementDocument,
@@ -34,6 +34,7 @@ class CityRelationInline(admin.StackedInline):
 
 @admin.register(PartnerCity)
 class PartnerCityAdmin(HistoryAdmin):
+    form = VersionedAdminForm
     list_display = ("name_it", "name_en", "country", "region", "relation_count", "activity_count")
     list_filter = (("country", admin.RelatedOnlyFieldListFilter), "relations__kind", "relations__state")
     list_select_related = ("country",)
@@ -64,6 +65,7 @@ class PartnerCityAdmin(HistoryAdmin):
 
 @admin.register(CityRelation)
 class CityRelationAdmin(HistoryAdmin):
+    form = VersionedAdminForm
     list_display = ("city", "kind", "signed_on", "signed_precision", "state", "ratified_by", "ratified_on")
     list_filter = ("kind", "state", "ratified_by", "signed_precision")
     list_select_related = ("city",)
@@ -89,6 +91,7 @@ class MemberInline(admin.TabularInline):
 
 @admin.register(Organisation)
 class OrganisationAdmin(HistoryAdmin):
+    form = VersionedAdminForm
     list_display = ("name", "acronym", "kind", "profit_kind", "country", "city", "member_count", "activity_count")
     list_filter = ("kind", "profit_kind", ("country", admin.RelatedOnlyFieldListFilter))
     list_select_related = ("country", "city")
@@ -127,6 +130,7 @@ class OrganisationAdmin(HistoryAdmin):
 
 @admin.register(CommitteeMembership)
 class CommitteeMembershipAdmin(HistoryAdmin):
+    form = VersionedAdminForm
     list_display = ("member", "committee", "joined_year", "left_year")
     list_filter = (("committee", admin.RelatedOnlyFieldListFilter),)
     list_select_related = ("committee", "member")
@@ -154,6 +158,7 @@ class AgreementDocumentInline(admin.TabularInline):
 
 @admin.register(Agreement)
 class AgreementAdmin(HistoryAdmin):
+    form = VersionedAdminForm
     list_display = ("title_it", "kind", "signed_on", "valid_from", "valid_until", "lead_department", "party_count")
     list_filter = ("kind", "lead_department", "signed_precision")
     list_select_related = ("lead_department",)
@@ -201,6 +206,7 @@ class AgreementDocumentAdmin(HistoryAdmin):
 # --- Contact persons ----------------------------------------------------------------
 @admin.register(ContactPerson)
 class ContactPersonAdmin(HistoryAdmin):
+    form = VersionedAdminForm
     list_display = ("last_name", "first_name", "job_title", "organisation", "city", "email", "last_confirmed_on")
     list_display_links = ("last_name", "first_name")
     list_filter = (("organisation", admin.RelatedOnlyFieldListFilter), ("city", admin.RelatedOnlyFieldListFilter))
