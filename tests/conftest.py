@@ -32,6 +32,20 @@ def pytest_collection_modifyitems(items):
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language. A request to an /en/ page
+    leaves English active in the thread that served it, and a later test in
+    the same worker would otherwise get English messages and /en/ addresses,
+    depending on the order xdist happened to give."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _empty_local_public_cache():
     """Each test's database is rolled back, so publication generations repeat
     from one test to the next; the per-process copy of the public cache
