@@ -45,11 +45,13 @@ from relint.exchange.columns import (
     ACTIVITY_SHEET_NAMES,
     COLUMNS_BY_KEY,
     IGNORED_SHEET_NAMES,
+    PARTNER_SHEET_NAMES,
+    RELATION_SHEET_NAMES,
     Column,
     match_header,
 )
 from relint.exchange.matching import Choices, Matcher
-from relint.exchange.reading import Source, column_letter
+from relint.exchange.reading import FileRefusedError, Source, column_letter
 from relint.exchange.values import ValueProblemError
 
 CHUNK_ROWS = 500
@@ -289,8 +291,25 @@ class Planner:
 
     # --- reading -----------------------------------------------------------------
     def run(self, source: Source) -> Plan:
+        partner_sheets = [s.name for s in source.sheets if values.normalise(s.name) in PARTNER_SHEET_NAMES]
+        if partner_sheets and not self.roles.coordinator:
+            # Refused whole, before any row is read: an editor's workbook
+            # never half-imports its activities without the registry sheets.
+            raise FileRefusedError(
+                _(
+                    "Only the coordinator imports the partner registry: remove the sheet %(sheets)s "
+                    "and upload the file again."
+                )
+                % {"sheets": ", ".join(f"“{name}”" for name in partner_sheets)}
+            )
+        # Imported here: the partner sheets build on this module's records.
+        from relint.exchange.relations import RelationSheet
+
         for sheet in source.sheets:
-            self._sheet(sheet)
+            if values.normalise(sheet.name) in RELATION_SHEET_NAMES:
+                RelationSheet(self).read(sheet)
+            else:
+                self._sheet(sheet)
         self.plan.digest = self._digest.hexdigest()
         return self.plan
 
@@ -338,7 +357,9 @@ class Planner:
             self._chunk(chunk, header)
         self.plan.sheets[-1]["header_row"] = header_row
 
-    def _header(self, sheet, number: int, cells: list, found: dict) -> dict[int, Column] | None:
+    def _header(
+        self, sheet, number: int, cells: list, found: dict, template: tuple[Column, ...] = ACTIVITY_COLUMNS
+    ) -> dict[int, Column] | None:
         header: dict[int, Column] = {}
         columns = []
         for index, column in found.items():
@@ -358,7 +379,7 @@ class Planner:
             header[index] = column
             columns.append({"letter": column_letter(index), "header": text, "key": column.key})
         present = {column.key for column in header.values()}
-        missing = [c for c in ACTIVITY_COLUMNS if c.required and c.key not in present]
+        missing = [c for c in template if c.required and c.key not in present]
         if missing:
             result = RowResult(sheet=sheet.name, row=number)
             for column in missing:

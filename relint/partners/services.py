@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -182,6 +183,62 @@ def city_relation_update(*, user, relation: CityRelation, fields: dict) -> CityR
     return _save(
         relation, user=user, fields=fields, allowed=RELATION_FIELDS, precisions=[("signed_on", "signed_precision")]
     )
+
+
+@dataclass
+class ImportedRelation:
+    """One row of a partner cities sheet: a new relation of `city`, or the
+    changed `fields` of `relation`."""
+
+    fields: dict
+    city: PartnerCity | None = None
+    relation: CityRelation | None = None
+
+
+class PartnerImportError(Exception):
+    """An item of a partner bulk import was refused; `index` says which."""
+
+    def __init__(self, index: int, error: Exception):
+        super().__init__(str(error))
+        self.index = index
+        self.error = error
+
+
+def city_relation_check(relation: CityRelation) -> None:
+    """Raise the `ValidationError` that saving `relation` would raise, without
+    writing: the import's dry run shows it on the row. The city and the
+    agreement were matched by the caller (validating them would query)."""
+    errors = _check_precision(relation, "signed_on", "signed_precision")
+    try:
+        relation.full_clean(exclude=["city", "agreement"], validate_unique=False)
+    except ValidationError as error:
+        raise ValidationError(error.update_error_dict({name: [message] for name, message in errors.items()})) from None
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def city_relation_bulk_import(*, user, items: list[ImportedRelation]) -> list[CityRelation]:
+    """Create or update the relations of an imported sheet, each through the
+    same checks and history as the registry's form; the first refusal stops
+    everything (the caller's transaction rolls the sheet back)."""
+    _require(permissions.can_manage_partners(user))
+    saved = []
+    for index, item in enumerate(items):
+        instance = item.relation if item.relation is not None else CityRelation(city=item.city)
+        try:
+            saved.append(
+                _save(
+                    instance,
+                    user=user,
+                    fields=item.fields,
+                    allowed=RELATION_FIELDS,
+                    precisions=[("signed_on", "signed_precision")],
+                )
+            )
+        except ValidationError as error:
+            raise PartnerImportError(index, error) from error
+    return saved
 
 
 # --- Organisations and committee memberships --------------------------------------
