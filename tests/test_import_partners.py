@@ -346,6 +346,19 @@ def test_a_department_editors_workbook_with_a_partner_sheet_is_refused_whole(per
     assert not Activity.objects.exists() and not CityRelation.objects.exists()
 
 
+def test_an_editor_may_upload_the_coordinators_template_whose_partner_sheet_is_empty(personas, registry):
+    template = openpyxl.load_workbook(
+        io.BytesIO(workbook.write_workbook(user=personas.coordinator, activities=None, language="it"))
+    )
+    assert "Città partner" in template.sheetnames
+    template["Attività"].append(activity_row(title_it="Dal modello del coordinamento"))
+    buffer = io.BytesIO()
+    template.save(buffer)
+    run = check(personas.editor_a, buffer.getvalue())
+    assert run.state == ImportState.CHECKED and run.counts["new"] == 1
+    assert "Sheet “Città partner” has no rows: it was not read." in run.report["warnings"]
+
+
 def test_the_bulk_service_refuses_anyone_but_the_coordinator(personas, registry):
     item = partner_services.ImportedRelation(fields={"kind": RelationKind.TWINNING}, city=registry["lyon"])
     with pytest.raises(partner_services.PermissionDenied):

@@ -46,7 +46,6 @@ from relint.exchange.columns import (
     COLUMNS_BY_KEY,
     IGNORED_SHEET_NAMES,
     PARTNER_SHEET_NAMES,
-    RELATION_SHEET_NAMES,
     Column,
     match_header,
 )
@@ -291,27 +290,40 @@ class Planner:
 
     # --- reading -----------------------------------------------------------------
     def run(self, source: Source) -> Plan:
-        partner_sheets = [s.name for s in source.sheets if values.normalise(s.name) in PARTNER_SHEET_NAMES]
+        partner_sheets = [s for s in source.sheets if values.normalise(s.name) in PARTNER_SHEET_NAMES]
         if partner_sheets and not self.roles.coordinator:
-            # Refused whole, before any row is read: an editor's workbook
-            # never half-imports its activities without the registry sheets.
+            self._refuse_partner_sheets(partner_sheets)
+        # Imported here: the partner sheets build on this module's records.
+        from relint.exchange.relations import RelationSheet
+
+        for sheet in source.sheets:
+            if values.normalise(sheet.name) not in PARTNER_SHEET_NAMES:
+                self._sheet(sheet)
+            elif self.roles.coordinator:
+                RelationSheet(self).read(sheet)
+        self.plan.digest = self._digest.hexdigest()
+        return self.plan
+
+    def _refuse_partner_sheets(self, sheets) -> None:
+        """Refuse the whole file, before any activity row is read, when a
+        partner sheet holds rows: only the coordinator changes the registry.
+        A partner sheet with its headers alone (the coordinator's template,
+        forwarded to a department) is skipped with a warning."""
+        filled = []
+        for sheet in sheets:
+            rows = sum(1 for _number, cells in sheet.rows if not all(values.is_blank(cell) for cell in cells))
+            if rows > 1:
+                filled.append(sheet.name)
+            else:
+                self.plan.warnings.append(_("Sheet “%(sheet)s” has no rows: it was not read.") % {"sheet": sheet.name})
+        if filled:
             raise FileRefusedError(
                 _(
                     "Only the coordinator imports the partner registry: remove the sheet %(sheets)s "
                     "and upload the file again."
                 )
-                % {"sheets": ", ".join(f"“{name}”" for name in partner_sheets)}
+                % {"sheets": ", ".join(f"“{name}”" for name in filled)}
             )
-        # Imported here: the partner sheets build on this module's records.
-        from relint.exchange.relations import RelationSheet
-
-        for sheet in source.sheets:
-            if values.normalise(sheet.name) in RELATION_SHEET_NAMES:
-                RelationSheet(self).read(sheet)
-            else:
-                self._sheet(sheet)
-        self.plan.digest = self._digest.hexdigest()
-        return self.plan
 
     def _sheet(self, sheet) -> None:
         name_key = values.normalise(sheet.name)
