@@ -21,6 +21,7 @@ from relint.exchange.columns import ACTIVITY_COLUMNS, RELATION_COLUMNS
 from relint.exchange.models import ImportState
 from relint.partners import services as partner_services
 from relint.partners.models import CityRelation, PartnerCity, RatifyingBody, RelationKind, RelationState
+from tests.conftest import axe_violations
 
 HEADERS_IT = [column.header_it for column in RELATION_COLUMNS]
 HEADERS_EN = [column.header_en for column in RELATION_COLUMNS]
@@ -387,3 +388,48 @@ def test_the_coordinators_template_has_the_partner_cities_sheet_with_drop_down_l
 def test_an_editors_template_has_no_partner_sheet(personas):
     content = workbook.write_workbook(user=personas.editor_a, activities=None, language="it")
     assert openpyxl.load_workbook(io.BytesIO(content)).sheetnames == ["Attività", "Istruzioni", "Elenchi"]
+
+
+# --- the pages ------------------------------------------------------------------------------
+def test_the_dry_run_page_shows_the_relations_field_by_field_and_commits(client, personas, registry):
+    relation = CityRelation.objects.create(
+        city=registry["koeln"], kind=RelationKind.TWINNING, signed_on=dt.date(1958, 1, 1), signed_precision="year"
+    )
+    client.force_login(personas.coordinator)
+    upload = io.BytesIO(cities_book([rel(notes="Rinnovato nel 2008"), rel(city="Lione", signed="2001")]))
+    upload.name = "citta.xlsx"
+    response = client.post(reverse("exchange:upload"), {"file": upload})
+    run = services.ImportRun.objects.get()
+    assert response.status_code == 302
+    with translation.override("it"):
+        page = client.get(run.get_absolute_url()).content.decode()
+    assert "Voci modificate" in page and "Nuove voci" in page
+    assert "Colonia (DE) – Twinning" in page and "riconosciuta per città, tipo e data di firma" in page
+    assert "Rinnovato nel 2008" in page and "Lione (FR) – Twinning" in page
+    client.post(reverse("exchange:commit", args=[run.uid]))
+    relation.refresh_from_db()
+    assert relation.notes == "Rinnovato nel 2008" and CityRelation.objects.count() == 2
+
+
+@pytest.mark.browser
+def test_the_partner_dry_run_page_passes_axe(live_personas, new_page, tmp_path):
+    from relint.core.testing import PASSWORD
+
+    koeln = PartnerCity.objects.create(name_it="Colonia", name_local="Köln", country_id="DE")
+    CityRelation.objects.create(
+        city=koeln, kind=RelationKind.TWINNING, signed_on=dt.date(1958, 1, 1), signed_precision="year"
+    )
+    path = tmp_path / "citta.xlsx"
+    path.write_bytes(cities_book([rel(notes="Rinnovato"), rel(signed="30/02/2001")]))
+    page = new_page()
+    page.goto("/it/account/login/")
+    page.get_by_label("Nome utente").fill("coordinator")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/it/workspace/")
+    page.goto("/it/workspace/import/")
+    page.get_by_label("Cartella di lavoro o file CSV").set_input_files(str(path))
+    page.get_by_role("button", name="Verifica il file (prova)").click()
+    page.wait_for_selector("#changed-heading")
+    assert "Colonia (DE) – Gemellaggio" in page.content()
+    assert axe_violations(page) == []
