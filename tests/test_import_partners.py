@@ -433,3 +433,48 @@ def test_the_partner_dry_run_page_passes_axe(live_personas, new_page, tmp_path):
     page.wait_for_selector("#changed-heading")
     assert "Colonia (DE) – Gemellaggio" in page.content()
     assert axe_violations(page) == []
+
+
+def test_the_command_line_imports_the_partner_sheet_and_refuses_an_editor(personas, registry, tmp_path, capsys):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    path = tmp_path / "citta.xlsx"
+    path.write_bytes(cities_book([rel(), rel(city="Lione (FR)")]))
+    with pytest.raises(CommandError, match="Only the coordinator imports the partner registry"):
+        call_command("import_workbook", str(path), "--user", "editor_a")
+    assert not CityRelation.objects.exists()
+    call_command("import_workbook", str(path), "--user", "coordinator")
+    assert CityRelation.objects.count() == 2
+    assert "2 rows…" in capsys.readouterr().err  # progress, partner rows included
+
+
+def test_the_english_export_round_trips_unchanged(client, personas, registry):
+    CityRelation.objects.create(
+        city=registry["valencia_ve"],
+        kind=RelationKind.PROTOCOL,
+        state=RelationState.ENDED,
+        signed_on=dt.date(2011, 3, 1),
+        signed_precision="month",
+        ratified_by=RatifyingBody.GIUNTA,
+        ratified_on=dt.date(2011, 4, 2),
+        ended_on=dt.date(2015, 1, 31),
+        deliberation_ref="0042",
+    )
+    client.force_login(personas.coordinator)
+    response = client.get(reverse("exchange:export"), {"language": "en"})
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content))["Partner cities"]
+    assert list(next(sheet.iter_rows(min_row=2, values_only=True)))[1:] == [
+        "Valencia (VE)",
+        "VE",
+        "Protocol of understanding",
+        "Ended",
+        "03/2011",
+        "City Executive (Giunta)",
+        "02/04/2011",
+        "0042",
+        "31/01/2015",
+        None,
+    ]
+    run = check(personas.coordinator, response.content)
+    assert errors_of(run) == [] and run.counts == {"rows": 1, "new": 0, "changed": 0, "unchanged": 1, "errors": 0}

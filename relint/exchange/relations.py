@@ -286,6 +286,9 @@ class RelationSheet:
             self._write(writes)
         for result, _desired in parsed:
             self.planner._record(result)
+        self.planner._done += len(chunk)
+        if self.planner.progress:
+            self.planner.progress(self.planner._done)
 
     def _natural_key(self, state: dict) -> tuple:
         return (state.get("city"), state.get("kind"), state.get("signed"))
