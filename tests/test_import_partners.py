@@ -276,6 +276,17 @@ def test_it_flags_duplicate_rows_within_the_sheet(personas, registry):
     assert run.counts["errors"] == 2
 
 
+def test_a_row_repeated_in_a_second_partner_sheet_is_a_duplicate_too(personas, registry):
+    run = check(
+        personas.coordinator,
+        book(("Città partner", HEADERS_IT, [rel()]), ("Partner cities", HEADERS_EN, [rel(city="Cologne (DE)")])),
+    )
+    message = "Duplicate row: row 2 of sheet “Città partner” has the same city, kind and signing date."
+    assert errors_of(run) == [(2, "B (Città)", message)]
+    assert [r["sheet"] for r in run.report["rows"] if r["action"] == "error"] == ["Partner cities"]
+    assert run.counts["new"] == 1
+
+
 def test_the_city_of_an_existing_relation_cannot_be_changed(personas, registry):
     relation = CityRelation.objects.create(city=registry["lyon"], kind=RelationKind.TWINNING)
     run = check(personas.coordinator, cities_book([rel(id=relation.pk, city="Colonia", signed=None)]))

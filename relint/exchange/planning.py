@@ -296,11 +296,14 @@ class Planner:
         # Imported here: the partner sheets build on this module's records.
         from relint.exchange.relations import RelationSheet
 
+        # One reader for every partner cities sheet: a row repeated in a
+        # second such sheet is a duplicate too.
+        relations = RelationSheet(self)
         for sheet in source.sheets:
             if values.normalise(sheet.name) not in PARTNER_SHEET_NAMES:
                 self._sheet(sheet)
             elif self.roles.coordinator:
-                RelationSheet(self).read(sheet)
+                relations.read(sheet)
         self.plan.digest = self._digest.hexdigest()
         return self.plan
 

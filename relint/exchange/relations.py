@@ -116,7 +116,7 @@ class RelationSheet:
         self.bodies = Choices(_("Ratifying body"), RatifyingBody.choices)
         self._letters: dict[str, str] = {}
         self._seen_ids: dict[int, int] = {}
-        self._seen_keys: dict[tuple, int] = {}
+        self._seen_keys: dict[tuple, tuple[str, int]] = {}
 
     # --- display ---------------------------------------------------------------------
     def city_label(self, pk: int) -> str:
@@ -148,6 +148,7 @@ class RelationSheet:
     def read(self, sheet) -> None:
         planner = self.planner
         header = None
+        self._letters = {}
         chunk: list[tuple[dict, RowResult]] = []
         for number, cells in sheet.rows:
             if header is None:
@@ -305,13 +306,16 @@ class RelationSheet:
         base = _DEFAULTS if existing is None else relation_state(existing)
         key = self._natural_key({**base, **desired.values})
         if key in self._seen_keys:
-            result.error(
-                self._cell("city"),
-                _("Duplicate row: row %(row)d has the same city, kind and signing date.")
-                % {"row": self._seen_keys[key]},
-            )
+            sheet, row = self._seen_keys[key]
+            if sheet == result.sheet:
+                message = _("Duplicate row: row %(row)d has the same city, kind and signing date.") % {"row": row}
+            else:
+                message = _(
+                    "Duplicate row: row %(row)d of sheet “%(sheet)s” has the same city, kind and signing date."
+                ) % {"row": row, "sheet": sheet}
+            result.error(self._cell("city"), message)
             return
-        self._seen_keys[key] = result.row
+        self._seen_keys[key] = (result.sheet, result.row)
 
     def _compare(self, result: RowResult, desired: Desired, existing: CityRelation | None) -> None:
         if existing is None:
