@@ -208,6 +208,34 @@ def test_it_accepts_english_headers_and_labels(personas, registry):
     assert CityRelation.objects.get().kind == RelationKind.FRIENDSHIP
 
 
+def test_the_dry_run_and_the_commit_cost_a_few_queries_per_relation(personas, registry):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    names = [f"Città {n}" for n in range(40)]
+    PartnerCity.objects.bulk_create(PartnerCity(name_it=name, country_id="FR") for name in names)
+
+    def costs(rows: list[str]) -> tuple[int, int]:
+        content = cities_book([rel(city=f"{name} (FR)") for name in rows])
+        with CaptureQueriesContext(connection) as dry:
+            run = check(personas.coordinator, content)
+        with CaptureQueriesContext(connection) as written:
+            run = services.import_run_commit(user=personas.coordinator, run=run)
+        assert run.state == ImportState.COMMITTED, run.error
+        return len(dry), len(written)
+
+    dry_10, commit_10 = costs(names[:10])
+    dry_40, commit_40 = costs(names[10:])
+    # The dry run checks the relation's three rules with the database (two of
+    # them Django reduces to a constant; inside a transaction, as here, each
+    # check sits in a savepoint): about 6 statements a row, where
+    # `full_clean` and its eleven constraints took more than 20. The commit
+    # plans again, checks again, then inserts each relation and its history
+    # row: about 13 a row.
+    assert dry_40 - dry_10 <= 30 * 7
+    assert commit_40 - commit_10 <= 30 * 15
+
+
 # --- never guessed: unknown and ambiguous names -------------------------------------------
 def test_it_never_guesses_an_ambiguous_or_unknown_city(personas, registry):
     run = check(personas.coordinator, cities_book([rel(city="Valencia"), rel(city="Lionne"), rel(city="Parigi")]))
