@@ -101,8 +101,10 @@ def model_fields(target: dict, keys) -> dict:
 
 
 class RelationSheet:
-    """Reads one partner cities sheet into the planner's plan (its counts,
-    rows, digest and warnings), and writes it when the planner applies."""
+    """Reads the partner cities sheets of a workbook into the planner's plan
+    (its counts, rows, digest and warnings), and writes them when the planner
+    applies. One instance serves every such sheet, so that duplicates are
+    found across sheets."""
 
     def __init__(self, planner):
         self.planner = planner
