@@ -198,11 +198,108 @@ ACTIVITY_COLUMNS: tuple[Column, ...] = (
 COLUMNS_BY_KEY = {column.key: column for column in ACTIVITY_COLUMNS}
 _HEADER_INDEX = {header: column for column in ACTIVITY_COLUMNS for header in column.headers()}
 
+# The partner cities sheet: one row per relation with a city (a city with
+# two relations, say a friendship pact and later a twinning, has two rows).
+RELATION_COLUMNS: tuple[Column, ...] = (
+    Column(
+        "id",
+        "id",
+        "id",
+        _("Leave empty for a new relation; filled in by the export: do not change it."),
+        aliases=("uid", "identificativo"),
+        width=8,
+    ),
+    Column(
+        "city",
+        "Città",
+        "City",
+        _("Name of a city of the registry, in any language, e.g. “Köln (DE)” or “Colonia”."),
+        aliases=("citta partner", "partner city", "comune"),
+        required=True,
+        width=30,
+    ),
+    Column(
+        "country",
+        "Paese",
+        "Country",
+        _("ISO code or name of the city's country; optional, it narrows the search."),
+        aliases=("nazione", "stato estero"),
+        width=10,
+    ),
+    Column(
+        "kind",
+        "Tipo di relazione",
+        "Relation kind",
+        _("Twinning, friendship pact, cooperation agreement or protocol of understanding."),
+        aliases=("tipo", "tipologia", "relazione", "kind", "relation"),
+        required=True,
+        width=30,
+    ),
+    Column(
+        "state",
+        "Stato della relazione",
+        "Relation state",
+        _("Active, dormant or ended (default: active)."),
+        aliases=("stato", "state", "status"),
+        width=14,
+    ),
+    Column(
+        "signed",
+        "Firmata il",
+        "Signed on",
+        _("31/12/2025, 12/2025 or 2025 when only the year is known."),
+        aliases=("data di firma", "firma", "signed", "signing date"),
+        width=12,
+    ),
+    Column(
+        "ratified_by",
+        "Ratificata da",
+        "Ratified by",
+        _("Giunta or Consiglio; empty if not ratified."),
+        aliases=("ratifica", "ratifying body"),
+        width=24,
+    ),
+    Column(
+        "ratified_on",
+        "Ratificata il",
+        "Ratified on",
+        _("Date of the ratification, day included (31/12/2025)."),
+        aliases=("data di ratifica", "ratification date"),
+        width=12,
+    ),
+    Column(
+        "deliberation_ref",
+        "Delibera",
+        "Deliberation",
+        _("Reference of the deliberation, e.g. mecc. 2019 01234/001."),
+        aliases=("riferimento delibera", "deliberation reference"),
+        width=20,
+    ),
+    Column(
+        "ended_on",
+        "Terminata il",
+        "Ended on",
+        _("Date the relation ended, day included; empty while it lasts."),
+        aliases=("data di fine", "fine", "end", "ended"),
+        width=12,
+    ),
+    Column("notes", "Note", "Notes", _("Optional; an ended relation without an end date needs one."), width=40),
+)
+RELATION_COLUMNS_BY_KEY = {column.key: column for column in RELATION_COLUMNS}
+_RELATION_HEADER_INDEX = {header: column for column in RELATION_COLUMNS for header in column.headers()}
+
 ACTIVITY_SHEET_NAMES = {normalise(name) for name in ("Attività", "Activities", "Attivita", "CSV")}
 IGNORED_SHEET_NAMES = {normalise(name) for name in ("Istruzioni", "Instructions", "Elenchi", "Lists")}
+# Sheets of the partner registry (for now the partner cities sheet): only
+# the coordinator may import them.
+PARTNER_SHEET_NAMES = {normalise(name) for name in ("Città partner", "Partner cities", "Citta partner")}
 
 
-def match_header(text) -> Column | None:
+def match_header(text, index: dict[str, Column] = _HEADER_INDEX) -> Column | None:
     if text is None:
         return None
-    return _HEADER_INDEX.get(normalise(str(text)))
+    return index.get(normalise(str(text)))
+
+
+def match_relation_header(text) -> Column | None:
+    return match_header(text, _RELATION_HEADER_INDEX)

@@ -45,11 +45,12 @@ from relint.exchange.columns import (
     ACTIVITY_SHEET_NAMES,
     COLUMNS_BY_KEY,
     IGNORED_SHEET_NAMES,
+    PARTNER_SHEET_NAMES,
     Column,
     match_header,
 )
 from relint.exchange.matching import Choices, Matcher
-from relint.exchange.reading import Source, column_letter
+from relint.exchange.reading import FileRefusedError, Source, column_letter
 from relint.exchange.values import ValueProblemError
 
 CHUNK_ROWS = 500
@@ -289,10 +290,43 @@ class Planner:
 
     # --- reading -----------------------------------------------------------------
     def run(self, source: Source) -> Plan:
+        partner_sheets = [s for s in source.sheets if values.normalise(s.name) in PARTNER_SHEET_NAMES]
+        if partner_sheets and not self.roles.coordinator:
+            self._refuse_partner_sheets(partner_sheets)
+        # Imported here: the partner sheets build on this module's records.
+        from relint.exchange.relations import RelationSheet
+
+        # One reader for every partner cities sheet: a row repeated in a
+        # second such sheet is a duplicate too.
+        relations = RelationSheet(self)
         for sheet in source.sheets:
-            self._sheet(sheet)
+            if values.normalise(sheet.name) not in PARTNER_SHEET_NAMES:
+                self._sheet(sheet)
+            elif self.roles.coordinator:
+                relations.read(sheet)
         self.plan.digest = self._digest.hexdigest()
         return self.plan
+
+    def _refuse_partner_sheets(self, sheets) -> None:
+        """Refuse the whole file, before any activity row is read, when a
+        partner sheet holds rows: only the coordinator changes the registry.
+        A partner sheet with its headers alone (the coordinator's template,
+        forwarded to a department) is skipped with a warning."""
+        filled = []
+        for sheet in sheets:
+            rows = sum(1 for _number, cells in sheet.rows if not all(values.is_blank(cell) for cell in cells))
+            if rows > 1:
+                filled.append(sheet.name)
+            else:
+                self.plan.warnings.append(_("Sheet “%(sheet)s” has no rows: it was not read.") % {"sheet": sheet.name})
+        if filled:
+            raise FileRefusedError(
+                _(
+                    "Only the coordinator imports the partner registry: remove the sheet %(sheets)s "
+                    "and upload the file again."
+                )
+                % {"sheets": ", ".join(f"“{name}”" for name in filled)}
+            )
 
     def _sheet(self, sheet) -> None:
         name_key = values.normalise(sheet.name)
@@ -338,7 +372,9 @@ class Planner:
             self._chunk(chunk, header)
         self.plan.sheets[-1]["header_row"] = header_row
 
-    def _header(self, sheet, number: int, cells: list, found: dict) -> dict[int, Column] | None:
+    def _header(
+        self, sheet, number: int, cells: list, found: dict, template: tuple[Column, ...] = ACTIVITY_COLUMNS
+    ) -> dict[int, Column] | None:
         header: dict[int, Column] = {}
         columns = []
         for index, column in found.items():
@@ -358,7 +394,7 @@ class Planner:
             header[index] = column
             columns.append({"letter": column_letter(index), "header": text, "key": column.key})
         present = {column.key for column in header.values()}
-        missing = [c for c in ACTIVITY_COLUMNS if c.required and c.key not in present]
+        missing = [c for c in template if c.required and c.key not in present]
         if missing:
             result = RowResult(sheet=sheet.name, row=number)
             for column in missing:

@@ -79,7 +79,7 @@ def import_run_check(*, user, content: bytes, filename: str, progress=None) -> I
     # Kept for the commit only when there is something to commit.
     run.content = content if not plan.counts["errors"] and (plan.counts["new"] or plan.counts["changed"]) else None
     if not plan.counts["rows"]:
-        run.error = _("No row of activities was found in the file.")
+        run.error = _("No row to import was found in the file.")
     run.full_clean()
     run.save()
     return run

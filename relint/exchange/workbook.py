@@ -32,17 +32,25 @@ from relint.activities.models import (
     PartnerRole,
     SustainableDevelopmentGoal,
 )
+from relint.departments import permissions
 from relint.departments.models import Department
-from relint.exchange.columns import ACTIVITY_COLUMNS
+from relint.exchange.columns import ACTIVITY_COLUMNS, RELATION_COLUMNS
 from relint.exchange.planning import Planner, _state_of
 from relint.exchange.reading import column_letter
+from relint.exchange.relations import export_rows as relations_export_rows
+from relint.partners.models import CityRelation, RatifyingBody, RelationKind, RelationState
 
 VALIDATED_ROWS = 5000
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def sheet_names() -> dict[str, str]:
-    return {"activities": _("Activities"), "instructions": _("Instructions"), "lists": _("Lists")}
+    return {
+        "activities": _("Activities"),
+        "cities": _("Partner cities"),
+        "instructions": _("Instructions"),
+        "lists": _("Lists"),
+    }
 
 
 def _cell(sheet, value, *, bold: bool = False):
@@ -105,6 +113,12 @@ def _write(*, user, activities, language: str) -> bytes:
                 row.append(_cell(sheet, value))
             sheet.append(row)
 
+    with_partners = permissions.can_manage_partners(user)
+    if with_partners:
+        _relations_sheet(
+            workbook, names, lists, filled=activities is not None, planner=Planner(user=user), language=language
+        )
+
     instructions = workbook.create_sheet(names["instructions"])
     instructions.column_dimensions["A"].width = 28
     instructions.column_dimensions["B"].width = 12
@@ -129,6 +143,30 @@ def _write(*, user, activities, language: str) -> bytes:
             ]
         )
 
+    if with_partners:
+        instructions.append([_cell(instructions, "")])
+        instructions.append([_cell(instructions, names["cities"], bold=True)])
+        instructions.append(
+            [
+                _cell(
+                    instructions,
+                    _(
+                        "One row per relation with a partner city (a city with a friendship pact and a "
+                        "twinning has two rows). The city must already be in the registry."
+                    ),
+                )
+            ]
+        )
+        for column in RELATION_COLUMNS:
+            header = column.header_it if language == "it" else column.header_en
+            instructions.append(
+                [
+                    _cell(instructions, header),
+                    _cell(instructions, _("yes") if column.required else ""),
+                    _cell(instructions, str(column.help)),
+                ]
+            )
+
     list_sheet = workbook.create_sheet(names["lists"])
     titles = list(lists)
     list_sheet.append([_cell(list_sheet, title, bold=True) for title in titles])
@@ -152,16 +190,43 @@ def _lists() -> dict[str, list]:
         _("Funding sources"): [str(label) for _value, label in FundingSource.choices],
         _("Programmes"): list(FundingProgramme.objects.order_by("code").values_list("code", flat=True)),
         _("Yes or no"): [_("yes"), _("no")],
+        _("Relation kinds"): [str(label) for _value, label in RelationKind.choices],
+        _("Relation states"): [str(label) for _value, label in RelationState.choices],
+        _("Ratifying bodies"): [str(label) for value, label in RatifyingBody.choices if value],
     }
 
 
-def _validations(sheet, lists: dict[str, list], list_sheet_name: str) -> None:
+def _relations_sheet(workbook, names: dict, lists: dict, *, filled: bool, planner: Planner, language: str) -> None:
+    """The partner cities sheet (the coordinator's template and export only):
+    headers, drop-down lists and, in the export, every relation with its id."""
+    sheet = workbook.create_sheet(names["cities"])
+    sheet.freeze_panes = "C2"
+    for index, column in enumerate(RELATION_COLUMNS):
+        sheet.column_dimensions[column_letter(index)].width = column.width
+    _validations(
+        sheet,
+        lists,
+        names["lists"],
+        columns=RELATION_COLUMNS,
+        targets={"kind": _("Relation kinds"), "state": _("Relation states"), "ratified_by": _("Ratifying bodies")},
+    )
+    headers = [column.header_it if language == "it" else column.header_en for column in RELATION_COLUMNS]
+    sheet.append([_cell(sheet, header, bold=True) for header in headers])
+    if filled:
+        relations = CityRelation.objects.select_related("city").order_by("city__name_it", "city__country_id", "pk")
+        for row in relations_export_rows(planner, relations.iterator(chunk_size=500)):
+            sheet.append([_cell(sheet, value) for value in row])
+
+
+def _validations(
+    sheet, lists: dict[str, list], list_sheet_name: str, *, columns=ACTIVITY_COLUMNS, targets: dict | None = None
+) -> None:
     """Drop-down lists on the activity columns that take one coded value.
 
     A warning rather than a stop: the importer also accepts the other
     language's labels and codes, and SDGs or departments may be several.
     """
-    targets = {
+    targets = targets or {
         "kind": _("Kinds"),
         "status": _("Statuses"),
         "lead_department": _("Departments"),
@@ -171,7 +236,7 @@ def _validations(sheet, lists: dict[str, list], list_sheet_name: str) -> None:
         "is_public": _("Yes or no"),
     }
     titles = list(lists)
-    for index, column in enumerate(ACTIVITY_COLUMNS):
+    for index, column in enumerate(columns):
         if column.key not in targets:
             continue
         position = titles.index(targets[column.key])
