@@ -43,8 +43,9 @@ def test_the_review_cycle_between_editor_and_coordinator(live_personas, new_page
     editor.fill("#id_cities-0-city", "Lione (FR)")
     # The autocomplete offers Quito from GeoNames while typing.
     editor.locator("#id_cities-1-city").press_sequentially("Quit", delay=50)
+    # The first search loads GeoNames in the server; on a loaded machine that takes seconds.
     editor.wait_for_function(
-        "() => document.querySelectorAll('#id_cities-1-city-options option').length > 0", timeout=10000
+        "() => document.querySelectorAll('#id_cities-1-city-options option').length > 0", timeout=30000
     )
     offered = editor.eval_on_selector_all("#id_cities-1-city-options option", "els => els.map(e => e.value)")
     quito = next(value for value in offered if value.startswith("Quito (EC)"))

@@ -116,7 +116,9 @@ def test_a_partner_city_renamed_through_the_service_is_on_the_next_request(clien
     pages = [url("portal:city_list", "it"), url("portal:city_detail", "it", world.city.uid), "/api/v1/cities"]
     for address in pages:
         assert "Lione" in client.get(address).content.decode()
-    partner_city_update(user=personas.coordinator, city=world.city, fields={"name_it": "Lugdunum"})
+    partner_city_update(
+        user=personas.coordinator, city=world.city, fields={"name_it": "Lugdunum"}, expected_version=world.city.version
+    )
     for address in pages:
         text = client.get(address).content.decode()
         assert "Lugdunum" in text and "Lione" not in text, address
@@ -152,9 +154,13 @@ def test_an_admin_edit_is_on_the_next_request(client, world, personas, rf):
 def test_a_failed_service_call_leaves_the_generation_where_it_was(world, personas):
     before = publication_generation()
     with pytest.raises(ValidationError), transaction.atomic():
-        partner_city_update(user=personas.coordinator, city=world.city, fields={"name_it": ""})
+        partner_city_update(
+            user=personas.coordinator, city=world.city, fields={"name_it": ""}, expected_version=world.city.version
+        )
     assert publication_generation() == before
-    partner_city_update(user=personas.coordinator, city=world.city, fields={"name_it": "Lyon"})
+    partner_city_update(
+        user=personas.coordinator, city=world.city, fields={"name_it": "Lyon"}, expected_version=world.city.version
+    )
     assert publication_generation() == before + 1
 
 
