@@ -25,9 +25,10 @@ AXE_JS = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / 
 
 def pytest_collection_modifyitems(items):
     """Tests marked `browser` talk to a live server in another thread, so they
-    need real commits (a transactional database)."""
+    need real commits (a transactional database); a test may ask for more
+    (`reset_sequences`) with its own `django_db` mark."""
     for item in items:
-        if item.get_closest_marker("browser"):
+        if item.get_closest_marker("browser") and not item.get_closest_marker("django_db"):
             item.add_marker(pytest.mark.django_db(transaction=True))
 
 
