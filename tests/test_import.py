@@ -309,6 +309,35 @@ def test_it_updates_edited_rows_with_field_by_field_differences_and_adds_new_one
     assert Activity.objects.count() == 2
 
 
+def test_a_dry_run_read_in_italian_commits_from_the_english_interface(personas, registry):
+    """The dry run's labels are in the reader's language; what the commit
+    checks against it is not."""
+    services.import_run_commit(user=personas.editor_a, run=check(personas.editor_a, xlsx([row(title_it="Uno")])))
+    edited = xlsx(
+        [
+            row(
+                title_it="Uno",
+                kind="Adesione o incarico in una rete tematica",
+                status="In corso",
+                is_public="no",
+                countries="DE; FR",
+                sdgs="4; 11",
+            )
+        ]
+    )
+    with translation.override("it"):
+        run = check(personas.editor_a, edited)
+    assert run.counts["changed"] == 1
+    diffs = {d["field"]: d["new"] for d in run.report["rows"][0]["diffs"]}
+    assert diffs["Pubblica"] == "no" and diffs["Tipologia"] == "Adesione o incarico in una rete tematica"
+    with translation.override("en"):
+        committed = services.import_run_commit(user=personas.editor_a, run=run)
+    assert committed.state == ImportState.COMMITTED, committed.error
+    activity = Activity.objects.get()
+    assert (activity.kind, activity.status, activity.is_public) == ("network", "ongoing", False)
+    assert sorted(activity.countries.values_list("iso2", flat=True)) == ["DE", "FR"]
+
+
 def test_it_flags_duplicate_rows_within_the_file(personas):
     run = check(personas.editor_a, xlsx([row(title_it="Doppia"), row(title_it="doppia ")]))
     assert errors_of(run) == [(3, "E (Titolo)", "Duplicate row: row 2 has the same year, lead department and title.")]

@@ -290,9 +290,10 @@ _RELATION_HEADER_INDEX = {header: column for column in RELATION_COLUMNS for head
 
 ACTIVITY_SHEET_NAMES = {normalise(name) for name in ("Attività", "Activities", "Attivita", "CSV")}
 IGNORED_SHEET_NAMES = {normalise(name) for name in ("Istruzioni", "Instructions", "Elenchi", "Lists")}
-# Sheets of the partner registry (for now the partner cities sheet): only
-# the coordinator may import them.
-PARTNER_SHEET_NAMES = {normalise(name) for name in ("Città partner", "Partner cities", "Citta partner")}
+# Sheets of the partner registry: only the coordinator may import them
+# (planning.registry_readers reads them, before the activities).
+RELATION_SHEET_NAMES = {normalise(name) for name in ("Città partner", "Partner cities", "Citta partner")}
+PARTNER_SHEET_NAMES = RELATION_SHEET_NAMES
 
 
 def match_header(text, index: dict[str, Column] = _HEADER_INDEX) -> Column | None:

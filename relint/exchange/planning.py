@@ -46,6 +46,7 @@ from relint.exchange.columns import (
     COLUMNS_BY_KEY,
     IGNORED_SHEET_NAMES,
     PARTNER_SHEET_NAMES,
+    RELATION_SHEET_NAMES,
     Column,
     match_header,
 )
@@ -98,6 +99,14 @@ class RowResult:
     diffs: list[dict] = field(default_factory=list)
     errors: list[dict] = field(default_factory=list)
     changed_keys: list[str] = field(default_factory=list)
+    # The changed values, language-free (`canonical`): what the commit's plan
+    # must repeat. The diffs hold labels in the reader's language.
+    fingerprint: list = field(default_factory=list)
+
+    def changed(self, keys: list[str], current: dict, target: dict) -> None:
+        self.action = "changed"
+        self.changed_keys = keys
+        self.fingerprint = [[key, canonical(current[key]), canonical(target[key])] for key in keys]
 
     def error(self, column: str, message: str) -> None:
         self.action = "error"
@@ -114,6 +123,19 @@ class RowResult:
             "diffs": self.diffs,
             "errors": self.errors,
         }
+
+
+def canonical(value):
+    """`value` in a form that `json.dumps` writes the same way in every
+    process and language: sets sorted (string hashes vary between
+    processes), dates and decimals as text."""
+    if isinstance(value, frozenset | set):
+        return sorted((canonical(item) for item in value), key=repr)
+    if isinstance(value, tuple | list):
+        return [canonical(item) for item in value]
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    return str(value)
 
 
 @dataclass
@@ -290,20 +312,21 @@ class Planner:
 
     # --- reading -----------------------------------------------------------------
     def run(self, source: Source) -> Plan:
-        partner_sheets = [s for s in source.sheets if values.normalise(s.name) in PARTNER_SHEET_NAMES]
-        if partner_sheets and not self.roles.coordinator:
-            self._refuse_partner_sheets(partner_sheets)
-        # Imported here: the partner sheets build on this module's records.
-        from relint.exchange.relations import RelationSheet
-
-        # One reader for every partner cities sheet: a row repeated in a
-        # second such sheet is a duplicate too.
-        relations = RelationSheet(self)
+        readers = registry_readers(self)
+        registry = [s for s in source.sheets if values.normalise(s.name) in PARTNER_SHEET_NAMES]
+        if registry and not self.roles.coordinator:
+            self._refuse_partner_sheets(registry)
+        # The registry's sheets first, in the order of `registry_readers`:
+        # a row may name a record that an earlier sheet of the same file adds
+        # (an agreement's party, an activity's partner organisation).
+        if self.roles.coordinator:
+            for names, reader in readers:
+                for sheet in registry:
+                    if values.normalise(sheet.name) in names:
+                        reader.read(sheet)
         for sheet in source.sheets:
             if values.normalise(sheet.name) not in PARTNER_SHEET_NAMES:
                 self._sheet(sheet)
-            elif self.roles.coordinator:
-                relations.read(sheet)
         self.plan.digest = self._digest.hexdigest()
         return self.plan
 
@@ -649,7 +672,7 @@ class Planner:
         self._validate(result, target, existing)
         if result.action == "error":
             return
-        result.action = "changed"
+        result.changed(changed, current, target)
         result.diffs = [
             {
                 "field": str(COLUMNS_BY_KEY[key].header_it),
@@ -659,7 +682,6 @@ class Planner:
             }
             for key in changed
         ]
-        result.changed_keys = changed
 
     def _locked_reason(self, activity: Activity) -> str:
         if activity.lead_department_id not in self.roles.editable:
@@ -763,8 +785,10 @@ class Planner:
             return
         # What the commit will do, in the order it will do it: a commit whose
         # plan differs from the dry run's is refused.
+        # Language-free, so that a dry run read in Italian and a commit from
+        # the English interface agree.
         self._digest.update(
-            json.dumps([result.sheet, result.row, result.action, result.match, result.diffs], default=str).encode()
+            json.dumps([result.sheet, result.row, result.action, result.match, result.fingerprint]).encode()
         )
         bucket = result.action
         if self._kept[bucket] < MAX_DETAILS:
@@ -772,6 +796,18 @@ class Planner:
             self.plan.rows.append(result.as_dict())
         else:
             self.plan.omitted[bucket] += 1
+
+
+def registry_readers(planner: Planner) -> list[tuple[set[str], object]]:
+    """The readers of the partner registry's sheets (coordinator only), in
+    the order they are read, each with the sheet names it reads. One reader
+    serves every sheet of its names, so that duplicates are found across
+    sheets. Imported here: the readers build on this module."""
+    from relint.exchange.relations import RelationSheet
+
+    return [
+        (RELATION_SHEET_NAMES, RelationSheet(planner)),
+    ]
 
 
 def plan_import(source: Source, *, user, apply: bool = False, progress=None) -> Plan:

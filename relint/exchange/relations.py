@@ -342,7 +342,7 @@ class RelationSheet:
         self._validate(result, target, existing)
         if result.action == "error":
             return
-        result.action = "changed"
+        result.changed(changed, current, target)
         result.diffs = [
             {
                 "field": str(RELATION_COLUMNS_BY_KEY[key].header_it),
@@ -352,7 +352,6 @@ class RelationSheet:
             }
             for key in changed
         ]
-        result.changed_keys = changed
 
     def _validate(self, result: RowResult, target: dict, base: CityRelation) -> None:
         """The model's rules (lengths, choices, the constraints on dates and
