@@ -25,7 +25,14 @@ docs/benchmarks.md (its own section), throughput, p50/p95/p99 per request
 type, errors and those counts.
 
     .venv/bin/python bench/load.py                                   # 10,000 activities, 20 users, 300 s
+    .venv/bin/python bench/load.py --think 0                         # no pauses: the server's saturation
     .venv/bin/python bench/load.py --duration 30 --no-write          # a quick try
+
+Users pause 1-5 s between requests by default (`--think`, as locust's
+`between(1, 5)`): twenty people at work. With `--think 0` each fires its
+next request as soon as an answer arrives, which measures how many requests
+a second the machine can serve, and its latencies are queueing time
+(Little's law: 20 users / throughput); that run has its own section.
 
 A full run takes about 8 minutes: 1-2 to build the database, the duration,
 and the checks. The load generator is a bounded Python one (threads, one
@@ -182,10 +189,20 @@ def replace(fields: list[tuple[str, str]], **values: str) -> list[tuple[str, str
 class Session:
     """One user: a keep-alive connection with its cookies, timing every request."""
 
-    def __init__(self, port: int, stats: Stats):
+    # Seconds a person takes between two requests (reading a page, filling
+    # a form): uniform in this range, as locust's `between(low, high)`.
+    think_range: tuple[float, float] = (0.0, 0.0)
+
+    def __init__(self, port: int, stats: Stats, rng: random.Random | None = None):
         self.port, self.stats = port, stats
+        self.rng = rng or random.Random()
         self.cookies: dict[str, str] = {}
         self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+
+    def think(self, stop_at: float) -> None:
+        low, high = self.think_range
+        if high > 0:
+            time.sleep(max(0.0, min(self.rng.uniform(low, high), stop_at - time.monotonic())))
 
     def request(self, kind: str, method: str, path: str, fields=None, expect=(200,)) -> tuple[int, str, str]:
         headers = {"Host": "127.0.0.1"}
@@ -270,10 +287,11 @@ class Ledger:
         self.creates: list[str] = []  # titles of acknowledged creates
         self.conflicts = 0
 
+    # --- The users ------------------------------------------------------------------------
 
-# --- The users ------------------------------------------------------------------------
+
 def public_user(port: int, stats: Stats, pools: dict, clock: Clock, rng: random.Random) -> None:
-    s = Session(port, stats)
+    s = Session(port, stats, rng)
     stop_at = clock.wait()
     year = pools["year"][0]
     kinds = ("eu_project", "exchange", "network", "")
@@ -290,10 +308,11 @@ def public_user(port: int, stats: Stats, pools: dict, clock: Clock, rng: random.
             s.request("public: city list", "GET", "/it/cities/")
         else:
             s.request("api: activity list", "GET", f"/api/v1/activities?year={year}&limit=50")
+        s.think(stop_at)
 
 
 def staff_user(username: str, port: int, stats: Stats, ledger: Ledger, pools: dict, clock: Clock, rng) -> None:
-    s = Session(port, stats)
+    s = Session(port, stats, rng)
     s.login(username)
     # The viewer reads department A; the coordinator works on both departments.
     own = pools.get(username) or (
@@ -313,15 +332,17 @@ def staff_user(username: str, port: int, stats: Stats, ledger: Ledger, pools: di
         elif action == "page":
             s.request("staff: activity page", "GET", f"/it/workspace/activities/{rng.choice(own)}/")
         elif action == "edit":
-            edit(s, ledger, rng.choice(own))
+            edit(s, ledger, rng.choice(own), stop_at)
         else:
-            create(s, ledger, pools["departments"])
+            create(s, ledger, pools["departments"], stop_at)
+        s.think(stop_at)
 
 
-def edit(s: Session, ledger: Ledger, pk: int) -> None:
+def edit(s: Session, ledger: Ledger, pk: int, stop_at: float) -> None:
     status, _, page = s.request("staff: edit form", "GET", f"/it/workspace/activities/{pk}/edit/")
     if status != 200:
         return
+    s.think(stop_at)  # filling the form: others may save the activity meanwhile
     fields = form_with(page, "version")
     version = int(dict(fields)["version"])
     title = f"Carico {uuid.uuid4().hex[:12]}"
@@ -337,10 +358,11 @@ def edit(s: Session, ledger: Ledger, pk: int) -> None:
             ledger.conflicts += 1
 
 
-def create(s: Session, ledger: Ledger, departments: list[int]) -> None:
+def create(s: Session, ledger: Ledger, departments: list[int], stop_at: float) -> None:
     status, _, page = s.request("staff: create form", "GET", "/it/workspace/activities/new/")
     if status != 200:
         return
+    s.think(stop_at)
     title = f"Nuova {uuid.uuid4().hex[:12]}"
     fields = form_with(page, "title_it")
     # An editor's form has their department chosen; the coordinator picks one.
@@ -453,8 +475,22 @@ def main() -> None:
     parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432/postgres", help="server URL")
     parser.add_argument("--database", default="relint_ops_load", help="database to create (dropped first)")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--think",
+        default="1-5",
+        help="seconds each user pauses between requests, LOW-HIGH (default 1-5, locust's between(1, 5)); "
+        "0 for none: every user fires its next request at once, which measures the server's saturation",
+    )
     parser.add_argument("--no-write", action="store_true", help="Print only; leave docs/benchmarks.md alone.")
     args = parser.parse_args()
+    try:
+        low, _dash, high = args.think.partition("-")
+        think = (float(low), float(high or low))
+    except ValueError:
+        raise SystemExit("--think must be LOW-HIGH in seconds, e.g. 1-5, or 0.") from None
+    if not 0 <= think[0] <= think[1] <= 60:
+        raise SystemExit("--think must be LOW-HIGH with 0 <= LOW <= HIGH <= 60.")
+    Session.think_range = think
     if not 2 <= args.users <= 200 or not 5 <= args.duration <= 1800:
         raise SystemExit("--users must be 2-200 and --duration 5-1800 seconds.")
 
@@ -471,6 +507,12 @@ def main() -> None:
     clock = Clock(args.users + 1, args.duration)
     load_before = os.getloadavg()
     report: dict = {}
+    # A user thread that dies would leave a table of fewer requests that
+    # looks like a result: the run fails instead.
+    crashed: list[BaseException] = []
+    threading.excepthook = lambda hook: (
+        crashed.append(hook.exc_value) or sys.__excepthook__(hook.exc_type, hook.exc_value, hook.exc_traceback)
+    )
     try:
         threads = [
             threading.Thread(target=public_user, args=(args.port, stats, pools, clock, random.Random(rng.random())))
@@ -500,6 +542,8 @@ def main() -> None:
             thread.start()
         for thread in threads:
             thread.join()
+        if crashed:
+            raise SystemExit(f"{len(crashed)} user thread(s) crashed (see above): no figures written.")
         elapsed = time.monotonic() - clock.started
         load_after = os.getloadavg()
     finally:
@@ -513,7 +557,14 @@ def main() -> None:
     worst = max(staff_p95.items(), key=lambda item: item[1])
     command = (
         f".venv/bin/python bench/load.py --activities {args.activities} --users {args.users} "
-        f"--duration {args.duration:g} --workers {args.workers}"
+        f"--duration {args.duration:g} --workers {args.workers} --think {args.think}"
+    )
+    pause = (
+        f"each pausing {think[0]:g}–{think[1]:g} s (uniformly) between requests, as a person reads a page or "
+        "fills a form"
+        if think[1]
+        else "with no pause between requests (each user fires the next one as soon as an answer arrives: "
+        "the server's saturation, not people's use)"
     )
     total_minutes = (time.monotonic() - began) / 60
     body = "\n".join(
@@ -522,9 +573,10 @@ def main() -> None:
             "",
             f"{args.activities:,} synthetic activities in a fresh PostgreSQL database, gunicorn with "
             f"{args.workers} sync workers and one `db_worker` on loopback, DEBUG off, persistent connections. "
-            f"{args.users} users for {args.duration:g} s: {public} public visitors and {args.users - public} "
-            "signed-in staff (editors reading, searching, editing with the version guard and creating; a "
-            "viewer; the coordinator), plus the coordinator queueing the annual report's build at the start. "
+            f"{args.users} users for {args.duration:g} s, {pause}: {public} public visitors and "
+            f"{args.users - public} signed-in staff (editors reading, searching, editing with the version guard "
+            "and creating; a viewer; the coordinator), plus the coordinator queueing the annual report's build "
+            "at the start. "
             f"A Python thread-based load generator on the same {os.cpu_count()}-core machine (locust is not "
             "installed): the figures are a lower bound. The 1-minute load average was "
             f"{load_before[0]:.1f} before the load and {load_after[0]:.1f} at its end (other jobs share the "
@@ -551,7 +603,7 @@ def main() -> None:
     if stats.samples:
         print("\nFirst errors:\n" + "\n".join(stats.samples))
     if not args.no_write:
-        write_section("load", body)
+        write_section("load" if think[1] else "load-saturation", body)
 
 
 if __name__ == "__main__":
