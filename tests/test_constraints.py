@@ -11,6 +11,7 @@ from decimal import Decimal
 import pytest
 from django.apps import apps
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import DataError, IntegrityError, connection, models, transaction
 from django.test.utils import isolate_apps
 
@@ -160,6 +161,25 @@ def test_full_clean_names_the_problem_before_the_database_does():
     with pytest.raises(ValidationError) as error:
         _activity(title_it="a\x00b", description_it="x" * 10_001).full_clean()
     assert set(error.value.message_dict) >= {"title_it", "description_it"}
+
+
+def test_validation_checks_the_length_of_every_text_field_before_the_database_does():
+    """The decorator adds validators to each field; CharField's own
+    max-length validator must survive it (it once did not: a 301-character
+    title passed `full_clean` and only the database refused it)."""
+    missing = []
+    for model in apps.get_models():
+        if not model.__module__.startswith("relint.") or model.__name__.startswith("Historical"):
+            continue
+        for field in model._meta.local_fields:
+            if isinstance(field, models.CharField | models.TextField) and not field.choices:
+                limits = [v.limit_value for v in field.validators if isinstance(v, MaxLengthValidator)]
+                if limits != [field.max_length]:
+                    missing.append(f"{model.__name__}.{field.name}: {limits}")
+    assert missing == []
+    with pytest.raises(ValidationError) as error:
+        _activity(title_it="x" * 301).full_clean()
+    assert "title_it" in error.value.message_dict
 
 
 def test_every_text_column_of_every_domain_model_is_guarded():

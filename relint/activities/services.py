@@ -9,17 +9,17 @@ service still changes nothing it should not.
 
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import connection, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history
 
 from relint.activities.models import (
     Activity,
@@ -34,6 +34,7 @@ from relint.activities.models import (
     RoundState,
 )
 from relint.activities.serializers import activity_record
+from relint.core.bulk import history_rows, insert_rows
 from relint.core.conflicts import EditConflictError
 from relint.departments import permissions
 from relint.ops import audit
@@ -220,19 +221,11 @@ _LINK_MODELS = {
 _LINK_FOREIGN_KEYS = ["activity", "city", "organisation", "programme", "funder"]
 
 
-def _history_rows(model, objs, *, history_type: str, user, when) -> list:
-    """Historical rows for `objs` as simple-history writes them one by one."""
-    historical = model.history.model
-    return [
-        historical(
-            history_date=when,
-            history_user=user,
-            history_change_reason="",
-            history_type=history_type,
-            **{f.attname: getattr(obj, f.attname) for f in historical.tracked_fields},
-        )
-        for obj in objs
-    ]
+def _insert_history(model, objs, *, history_type: str, user, when) -> list[int]:
+    """Write `objs`' history rows as simple-history writes them one by one;
+    their history ids, in order."""
+    columns, rows = history_rows(model, objs, history_type=history_type, user=user, when=when)
+    return insert_rows(model.history.model, columns, rows, returning="history_id")
 
 
 def _write_relations(pairs: list[tuple[Activity, dict]], *, validate_constraints: bool, user=None) -> set[int]:
@@ -257,9 +250,7 @@ def _write_relations(pairs: list[tuple[Activity, dict]], *, validate_constraints
         changed = [pk for pk, values in targets.items() if values != current[pk]]
         if changed:
             through.objects.filter(activity_id__in=changed).delete()
-            through.objects.bulk_create(
-                [through(activity_id=pk, **{column: value}) for pk in changed for value in targets[pk]]
-            )
+            insert_rows(through, ["activity_id", column], [(pk, value) for pk in changed for value in targets[pk]])
             m2m_changed.update(changed)
     for key, model in _LINK_MODELS.items():
         targets = {activity.pk: wanted[key] for activity, wanted in pairs if key in wanted}
@@ -287,11 +278,12 @@ def _write_relations(pairs: list[tuple[Activity, dict]], *, validate_constraints
                 raise
         gone = [row for pk in changed for row in existing[pk]]
         if gone:
-            model.history.model.objects.bulk_create(_history_rows(model, gone, history_type="-", user=user, when=now))
+            _insert_history(model, gone, history_type="-", user=user, when=now)
             # A queryset delete would send post_delete, and simple-history would
             # write one history row per deleted row; those were written above.
             model.objects.filter(pk__in=[row.pk for row in gone])._raw_delete(model.objects.db)
-        bulk_create_with_history(rows, model, default_user=user, default_date=now)
+        _insert_new(model, rows)
+        _insert_history(model, rows, history_type="+", user=user, when=now)
     return m2m_changed
 
 
@@ -300,22 +292,43 @@ def _record_history(activities: list[Activity], *, history_type: str, user) -> N
     many-to-many fields as simple-history's own signal handler writes it."""
     if not activities:
         return
-    now = timezone.now()
-    records = Activity.history.model.objects.bulk_create(
-        _history_rows(Activity, activities, history_type=history_type, user=user, when=now)
-    )
-    by_activity = {record.id: record.pk for record in records}
+    history_ids = _insert_history(Activity, activities, history_type=history_type, user=user, when=timezone.now())
+    by_activity = {activity.pk: history_id for activity, history_id in zip(activities, history_ids, strict=True)}
     for key, column in _M2M.items():
         through = getattr(Activity, key).through
         historical = getattr(Activity.history.model, key).model
-        historical.objects.bulk_create(
+        insert_rows(
+            historical,
+            ["history_id", "id", "activity_id", column],
             [
-                historical(history_id=by_activity[activity_id], id=pk, activity_id=activity_id, **{column: value})
+                (by_activity[activity_id], pk, activity_id, value)
                 for pk, activity_id, value in through.objects.filter(activity_id__in=by_activity).values_list(
                     "pk", "activity_id", column
                 )
-            ]
+            ],
         )
+
+
+def _insert_new(model, objs: list) -> None:
+    """INSERT new, validated instances of `model` and give them their
+    primary keys, as `bulk_create` does (auto_now fields included), without
+    its per-value compilation (relint/core/bulk.py)."""
+    if not objs:
+        return
+    columns = [f for f in model._meta.concrete_fields if not f.primary_key]
+    # Created together, stamped together (bulk_create stamps each row a few
+    # microseconds apart).
+    now = timezone.now()
+    stamped = [f.attname for f in columns if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)]
+    for obj in objs:
+        for name in stamped:
+            setattr(obj, name, now)
+    names = [f.attname for f in columns]
+    pks = insert_rows(model, names, map(operator.attrgetter(*names), objs), returning=model._meta.pk.attname)
+    for obj, pk in zip(objs, pks, strict=True):
+        obj.pk = pk
+        obj._state.adding = False
+        obj._state.db = connection.alias
 
 
 @transaction.atomic
@@ -770,7 +783,7 @@ def activity_bulk_import(*, user, items: list[ImportedActivity]) -> list[Activit
         result[index] = activity
     if created:
         # Both databases return the new primary keys (RETURNING).
-        Activity.objects.bulk_create(created)
+        _insert_new(Activity, created)
     if updated:
         Activity.objects.bulk_update(updated, fields=sorted(changed_fields | {"version", "updated_at", "review_state"}))
     try:

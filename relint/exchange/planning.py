@@ -693,6 +693,11 @@ class Planner:
     def _validate(self, result: RowResult, target: dict, base: Activity) -> None:
         """Field rules of the model (lengths, NUL, ranges, end after start),
         checked without touching the database."""
+        if self.apply:
+            # The commit follows a dry run that found no error, and
+            # `activity_bulk_import` checks every activity it writes with the
+            # same rules, aborting the whole import with the row's number.
+            return
         probe = Activity(**{f.attname: getattr(base, f.attname) for f in Activity._meta.concrete_fields})
         for name, value in self.model_fields(target).items():
             setattr(probe, name, value)
