@@ -601,6 +601,25 @@ def test_the_coordinators_template_has_the_agreements_sheet_with_drop_down_lists
     assert "Agreements" in instructions and "Partner city parties" in instructions
 
 
+# --- the page ------------------------------------------------------------------------------------
+def test_the_dry_run_page_shows_the_agreements_field_by_field_and_commits(client, personas, registry):
+    convention = make_agreement()
+    client.force_login(personas.coordinator)
+    upload = io.BytesIO(agreements_book([row(notes="Rinnovata nel 2008"), row(title_it="Nuovo protocollo")]))
+    upload.name = "accordi.xlsx"
+    response = client.post(reverse("exchange:upload"), {"file": upload})
+    assert response.status_code == 302
+    run = services.ImportRun.objects.get()
+    with translation.override("it"):
+        page = client.get(run.get_absolute_url()).content.decode()
+    assert "Voci modificate" in page and "Nuove voci" in page
+    assert "riconosciuto per tipo, titolo e data di firma" in page
+    assert "Rinnovata nel 2008" in page and "Nuovo protocollo" in page
+    client.post(reverse("exchange:commit", args=[run.uid]))
+    convention.refresh_from_db()
+    assert convention.notes == "Rinnovata nel 2008" and Agreement.objects.count() == 2
+
+
 # --- the cost ----------------------------------------------------------------------------------
 def test_the_dry_runs_queries_do_not_grow_with_the_rows(personas, registry):
     existing = [make_agreement(title_it=f"Accordo {n}") for n in range(200)]

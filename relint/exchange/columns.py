@@ -1,4 +1,4 @@
-"""The columns of the activities sheet: their Italian and English headers,
+"""The columns of the import's sheets (activities, partner cities, agreements): their Italian and English headers,
 what they hold, and how a header in a workbook is recognised.
 
 docs/import.md documents the same table for people; the downloadable
