@@ -1,4 +1,4 @@
-"""The columns of the activities sheet: their Italian and English headers,
+"""The columns of the import's sheets (activities, partner cities, agreements): their Italian and English headers,
 what they hold, and how a header in a workbook is recognised.
 
 docs/import.md documents the same table for people; the downloadable
@@ -284,16 +284,141 @@ RELATION_COLUMNS: tuple[Column, ...] = (
         width=12,
     ),
     Column("notes", "Note", "Notes", _("Optional; an ended relation without an end date needs one."), width=40),
+    # Last, so that the letters of the older columns stay where people know them.
+    Column(
+        "agreement",
+        "Accordo",
+        "Agreement",
+        _(
+            "Italian title or uid of the relation's agreement, in the registry or in this workbook's agreements "
+            "sheet; empty for none."
+        ),
+        aliases=("convenzione", "accordo firmato", "agreement title"),
+        width=36,
+    ),
 )
 RELATION_COLUMNS_BY_KEY = {column.key: column for column in RELATION_COLUMNS}
 _RELATION_HEADER_INDEX = {header: column for column in RELATION_COLUMNS for header in column.headers()}
+
+# The agreements sheet: one row per agreement, with its parties.
+AGREEMENT_COLUMNS: tuple[Column, ...] = (
+    Column(
+        "uid",
+        "uid",
+        "uid",
+        _("Leave empty for a new agreement; filled in by the export: do not change it."),
+        aliases=("id", "identificativo"),
+        width=38,
+    ),
+    Column(
+        "kind",
+        "Tipo di accordo",
+        "Agreement kind",
+        _("Convention, agreement, protocol of understanding or memorandum of understanding."),
+        aliases=("tipo", "tipologia", "kind", "type"),
+        required=True,
+        width=28,
+    ),
+    Column(
+        "title_it",
+        "Titolo",
+        "Title (Italian)",
+        _("Title in Italian (at most 300 characters)."),
+        aliases=("titolo italiano", "titolo it", "title", "title it"),
+        required=True,
+        width=40,
+    ),
+    Column(
+        "title_en", "Titolo (inglese)", "Title (English)", _("Optional."), aliases=("titolo en", "title en"), width=30
+    ),
+    Column(
+        "summary_it",
+        "Sintesi",
+        "Summary (Italian)",
+        _("Optional."),
+        aliases=("sintesi italiano", "oggetto", "summary", "summary it"),
+        width=40,
+    ),
+    Column("summary_en", "Sintesi (inglese)", "Summary (English)", _("Optional."), aliases=("summary en",), width=30),
+    Column(
+        "signed",
+        "Firmato il",
+        "Signed on",
+        _("31/12/2025, 12/2025 or 2025 when only the year is known."),
+        aliases=("data di firma", "firma", "firmata il", "signed", "signing date"),
+        width=12,
+    ),
+    Column(
+        "valid_from",
+        "In vigore dal",
+        "In force from",
+        _("First day in force, day included (31/12/2025)."),
+        aliases=("valido dal", "decorrenza", "valid from"),
+        width=12,
+    ),
+    Column(
+        "valid_until",
+        "In vigore fino al",
+        "In force until",
+        _("Last day in force, day included; not before the first day."),
+        aliases=("valido fino al", "scadenza", "valid until"),
+        width=12,
+    ),
+    Column(
+        "deliberation_ref",
+        "Delibera",
+        "Deliberation",
+        _("Reference of the approving deliberation, e.g. D.G.C. n. 2004 01234/049."),
+        aliases=("riferimento delibera", "delibera di approvazione", "deliberation reference"),
+        width=24,
+    ),
+    Column(
+        "deliberation_on",
+        "Data della delibera",
+        "Deliberation date",
+        _("Date of the deliberation, day included (31/12/2025)."),
+        aliases=("delibera del", "deliberation on"),
+        width=12,
+    ),
+    Column(
+        "lead_department",
+        "Settore responsabile",
+        "Responsible department",
+        _("Code or name of the department."),
+        aliases=("settore", "settore capofila", "lead department", "department"),
+        width=24,
+    ),
+    Column("notes", "Note", "Notes", _("Optional."), width=40),
+    Column(
+        "city_parties",
+        "Città firmatarie",
+        "Partner city parties",
+        _(
+            "“City (country code): signatory office”, separated by semicolons; e.g. “Köln (DE): Oberbürgermeister; "
+            "Lyon (FR)”. Not the City itself: it is a party to every agreement."
+        ),
+        aliases=("citta", "citta partner", "city parties", "cities"),
+        width=36,
+    ),
+    Column(
+        "organisation_parties",
+        "Organizzazioni firmatarie",
+        "Organisation parties",
+        _("“Name or acronym: signatory office”, separated by semicolons."),
+        aliases=("organizzazioni", "organisations", "organization parties"),
+        width=36,
+    ),
+)
+AGREEMENT_COLUMNS_BY_KEY = {column.key: column for column in AGREEMENT_COLUMNS}
+_AGREEMENT_HEADER_INDEX = {header: column for column in AGREEMENT_COLUMNS for header in column.headers()}
 
 ACTIVITY_SHEET_NAMES = {normalise(name) for name in ("Attività", "Activities", "Attivita", "CSV")}
 IGNORED_SHEET_NAMES = {normalise(name) for name in ("Istruzioni", "Instructions", "Elenchi", "Lists")}
 # Sheets of the partner registry: only the coordinator may import them
 # (planning.registry_readers reads them, before the activities).
 RELATION_SHEET_NAMES = {normalise(name) for name in ("Città partner", "Partner cities", "Citta partner")}
-PARTNER_SHEET_NAMES = RELATION_SHEET_NAMES
+AGREEMENT_SHEET_NAMES = {normalise(name) for name in ("Accordi", "Agreements")}
+PARTNER_SHEET_NAMES = RELATION_SHEET_NAMES | AGREEMENT_SHEET_NAMES
 
 
 def match_header(text, index: dict[str, Column] = _HEADER_INDEX) -> Column | None:
@@ -304,3 +429,7 @@ def match_header(text, index: dict[str, Column] = _HEADER_INDEX) -> Column | Non
 
 def match_relation_header(text) -> Column | None:
     return match_header(text, _RELATION_HEADER_INDEX)
+
+
+def match_agreement_header(text) -> Column | None:
+    return match_header(text, _AGREEMENT_HEADER_INDEX)

@@ -43,6 +43,7 @@ from relint.exchange import values
 from relint.exchange.columns import (
     ACTIVITY_COLUMNS,
     ACTIVITY_SHEET_NAMES,
+    AGREEMENT_SHEET_NAMES,
     COLUMNS_BY_KEY,
     IGNORED_SHEET_NAMES,
     PARTNER_SHEET_NAMES,
@@ -808,9 +809,11 @@ def registry_readers(planner: Planner) -> list[tuple[set[str], object]]:
     the order they are read, each with the sheet names it reads. One reader
     serves every sheet of its names, so that duplicates are found across
     sheets. Imported here: the readers build on this module."""
+    from relint.exchange.agreements import AgreementSheet
     from relint.exchange.relations import RelationSheet
 
     return [
+        (AGREEMENT_SHEET_NAMES, AgreementSheet(planner)),
         (RELATION_SHEET_NAMES, RelationSheet(planner)),
     ]
 

@@ -35,6 +35,7 @@ COMPARED_KEYS = (
     "deliberation_ref",
     "ended_on",
     "notes",
+    "agreement",
 )
 _TEXT_KEYS = ("deliberation_ref", "notes")
 _DAY_KEYS = ("ratified_on", "ended_on")
@@ -46,6 +47,7 @@ _DEFAULTS = {
     "deliberation_ref": "",
     "ended_on": None,
     "notes": "",
+    "agreement": None,
 }
 # Model field → column key, for the model's validation messages.
 _FIELD_KEYS = {"signed_on": "signed", "signed_precision": "signed"}
@@ -82,14 +84,16 @@ def relation_state(relation: CityRelation) -> dict:
         "deliberation_ref": relation.deliberation_ref,
         "ended_on": relation.ended_on,
         "notes": relation.notes,
+        "agreement": relation.agreement_id,
     }
 
 
 def model_fields(target: dict, keys) -> dict:
-    """CityRelation fields (as `city_relation_bulk_import` takes them)."""
+    """CityRelation fields (as `city_relation_bulk_import` takes them), but
+    the agreement, which the writer links as a record."""
     fields: dict = {}
     for key in keys:
-        if key == "city":
+        if key in ("city", "agreement"):
             continue
         if key == "signed":
             value = target["signed"]
@@ -106,6 +110,11 @@ class RelationSheet:
     applies. One instance serves every such sheet, so that duplicates are
     found across sheets."""
 
+    # The agreements sheet reads its rows with this class's `read`.
+    columns = RELATION_COLUMNS
+    columns_by_key = RELATION_COLUMNS_BY_KEY
+    match_header = staticmethod(match_relation_header)
+
     def __init__(self, planner):
         self.planner = planner
         self.matcher = planner.matcher
@@ -116,6 +125,10 @@ class RelationSheet:
         for word, state in _STATE_WORDS:
             self.states.by_key[word] = state
         self.bodies = Choices(_("Ratifying body"), RatifyingBody.choices)
+        # Imported here: the agreements sheet builds on this module.
+        from relint.exchange.agreements import agreement_refs
+
+        self.agreements = agreement_refs(planner)
         self._letters: dict[str, str] = {}
         self._seen_ids: dict[int, int] = {}
         self._seen_keys: dict[tuple, tuple[str, int]] = {}
@@ -141,10 +154,12 @@ class RelationSheet:
             return str(RelationState(value).label)
         if key == "ratified_by":
             return str(RatifyingBody(value).label)
+        if key == "agreement":
+            return self.agreements.label(value)
         return str(value)
 
     def _cell(self, key: str) -> str:
-        return f"{self._letters.get(key, '?')} ({RELATION_COLUMNS_BY_KEY[key].header_it})"
+        return f"{self._letters.get(key, '?')} ({self.columns_by_key[key].header_it})"
 
     # --- reading ---------------------------------------------------------------------
     def read(self, sheet) -> None:
@@ -156,9 +171,9 @@ class RelationSheet:
             if header is None:
                 if number > 5:
                     break
-                found = {index: match_relation_header(cell) for index, cell in enumerate(cells)}
+                found = {index: self.match_header(cell) for index, cell in enumerate(cells)}
                 if sum(1 for column in found.values() if column) >= 2:
-                    header = planner._header(sheet, number, cells, found, template=RELATION_COLUMNS)
+                    header = planner._header(sheet, number, cells, found, template=self.columns)
                     if header is None:
                         return
                     self._letters = dict(planner._letters)
@@ -228,6 +243,7 @@ class RelationSheet:
         attempt("deliberation_ref", values.as_text)
         attempt("ended_on", day)
         attempt("notes", values.as_text)
+        attempt("agreement", lambda v: None if values.is_blank(v) else self.agreements.resolve(values.as_text(v)))
         if "city" in desired.values and "kind" in desired.values:
             result.title = f"{self.city_label(desired.values['city'])} – {self.display('kind', desired.values['kind'])}"
         return desired
@@ -370,23 +386,25 @@ class RelationSheet:
     # --- writing ---------------------------------------------------------------------
     def _write(self, writes: list[tuple[RowResult, Desired, CityRelation | None]]) -> None:
         self.matcher._city_index()
+        linked = self.agreements.objects(
+            {desired.values["agreement"] for _r, desired, _e in writes if desired.values.get("agreement")}
+        )
         items = []
         for result, desired, existing in writes:
             if existing is None:
                 target = {**_DEFAULTS, **desired.values}
+                fields = model_fields(target, COMPARED_KEYS)
+                if target["agreement"]:
+                    fields["agreement"] = linked[target["agreement"]]
                 items.append(
-                    partner_services.ImportedRelation(
-                        fields=model_fields(target, COMPARED_KEYS),
-                        city=self.matcher.city_objects[target["city"]],
-                    )
+                    partner_services.ImportedRelation(fields=fields, city=self.matcher.city_objects[target["city"]])
                 )
             else:
                 target = {**relation_state(existing), **desired.values}
-                items.append(
-                    partner_services.ImportedRelation(
-                        fields=model_fields(target, result.changed_keys), relation=existing
-                    )
-                )
+                fields = model_fields(target, result.changed_keys)
+                if "agreement" in result.changed_keys:
+                    fields["agreement"] = linked[target["agreement"]] if target["agreement"] else None
+                items.append(partner_services.ImportedRelation(fields=fields, relation=existing))
         try:
             saved = partner_services.city_relation_bulk_import(user=self.planner.user, items=items)
         except partner_services.PartnerImportError as failure:
@@ -414,6 +432,8 @@ def export_rows(planner, relations) -> list[list]:
                 row.append(relation.pk)
             elif column.key == "country":
                 row.append(relation.city.country_id)
+            elif column.key == "agreement":
+                row.append(sheet.agreements.export_value(state["agreement"]) if state["agreement"] else None)
             else:
                 row.append(sheet.display(column.key, state[column.key]))
         rows.append(row)

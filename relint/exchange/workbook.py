@@ -34,11 +34,12 @@ from relint.activities.models import (
 )
 from relint.departments import permissions
 from relint.departments.models import Department
-from relint.exchange.columns import ACTIVITY_COLUMNS, RELATION_COLUMNS
+from relint.exchange import agreements as agreement_sheet
+from relint.exchange.columns import ACTIVITY_COLUMNS, AGREEMENT_COLUMNS, RELATION_COLUMNS
 from relint.exchange.planning import Planner, _state_of
 from relint.exchange.reading import column_letter
 from relint.exchange.relations import export_rows as relations_export_rows
-from relint.partners.models import CityRelation, RatifyingBody, RelationKind, RelationState
+from relint.partners.models import AgreementKind, CityRelation, RatifyingBody, RelationKind, RelationState
 
 VALIDATED_ROWS = 5000
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -48,6 +49,7 @@ def sheet_names() -> dict[str, str]:
     return {
         "activities": _("Activities"),
         "cities": _("Partner cities"),
+        "agreements": _("Agreements"),
         "instructions": _("Instructions"),
         "lists": _("Lists"),
     }
@@ -118,6 +120,9 @@ def _write(*, user, activities, language: str) -> bytes:
         _relations_sheet(
             workbook, names, lists, filled=activities is not None, planner=Planner(user=user), language=language
         )
+        _agreements_sheet(
+            workbook, names, lists, filled=activities is not None, planner=Planner(user=user), language=language
+        )
 
     instructions = workbook.create_sheet(names["instructions"])
     instructions.column_dimensions["A"].width = 28
@@ -166,6 +171,28 @@ def _write(*, user, activities, language: str) -> bytes:
                     _cell(instructions, str(column.help)),
                 ]
             )
+        instructions.append([_cell(instructions, "")])
+        instructions.append([_cell(instructions, names["agreements"], bold=True)])
+        instructions.append(
+            [
+                _cell(
+                    instructions,
+                    _(
+                        "One row per agreement. The parties are the partner cities and organisations that signed "
+                        "besides the City; a party column lists all the parties of its kind."
+                    ),
+                )
+            ]
+        )
+        for column in AGREEMENT_COLUMNS:
+            header = column.header_it if language == "it" else column.header_en
+            instructions.append(
+                [
+                    _cell(instructions, header),
+                    _cell(instructions, _("yes") if column.required else ""),
+                    _cell(instructions, str(column.help)),
+                ]
+            )
 
     list_sheet = workbook.create_sheet(names["lists"])
     titles = list(lists)
@@ -193,6 +220,7 @@ def _lists() -> dict[str, list]:
         _("Relation kinds"): [str(label) for _value, label in RelationKind.choices],
         _("Relation states"): [str(label) for _value, label in RelationState.choices],
         _("Ratifying bodies"): [str(label) for value, label in RatifyingBody.choices if value],
+        _("Agreement kinds"): [str(label) for _value, label in AgreementKind.choices],
     }
 
 
@@ -215,6 +243,29 @@ def _relations_sheet(workbook, names: dict, lists: dict, *, filled: bool, planne
     if filled:
         relations = CityRelation.objects.select_related("city").order_by("city__name_it", "city__country_id", "pk")
         for row in relations_export_rows(planner, relations.iterator(chunk_size=500)):
+            sheet.append([_cell(sheet, value) for value in row])
+
+
+def _agreements_sheet(workbook, names: dict, lists: dict, *, filled: bool, planner: Planner, language: str) -> None:
+    """The agreements sheet (the coordinator's template and export only):
+    headers, drop-down lists and, in the export, every agreement with its
+    uid and parties."""
+    sheet = workbook.create_sheet(names["agreements"])
+    sheet.freeze_panes = "C2"
+    for index, column in enumerate(AGREEMENT_COLUMNS):
+        sheet.column_dimensions[column_letter(index)].width = column.width
+    _validations(
+        sheet,
+        lists,
+        names["lists"],
+        columns=AGREEMENT_COLUMNS,
+        targets={"kind": _("Agreement kinds"), "lead_department": _("Departments")},
+    )
+    headers = [column.header_it if language == "it" else column.header_en for column in AGREEMENT_COLUMNS]
+    sheet.append([_cell(sheet, header, bold=True) for header in headers])
+    if filled:
+        rows = agreement_sheet.export_rows(planner, agreement_sheet.export_queryset().iterator(chunk_size=500))
+        for row in rows:
             sheet.append([_cell(sheet, value) for value in row])
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.core.validators import MaxLengthValidator
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
@@ -369,6 +370,160 @@ def agreement_party_remove(*, user, party: AgreementParty) -> None:
     party._history_user = user
     party.delete()
     publication_bump()
+
+
+def agreement_check(agreement: Agreement) -> None:
+    """Raise the `ValidationError` that saving `agreement` through the form
+    would raise, without a query: the field rules (lengths, NUL, choices),
+    the precision of the signing date and the ordered term. The import's dry
+    run shows it on the row; the bulk import checks each agreement with it.
+    The department was matched by the caller (validating it would query);
+    the database's constraints have the last word."""
+    errors: dict[str, list[str]] = {
+        name: [message] for name, message in _check_precision(agreement, "signed_on", "signed_precision").items()
+    }
+    try:
+        agreement.clean_fields(exclude=["lead_department"])
+        agreement.clean()
+    except ValidationError as error:
+        errors = error.update_error_dict(errors)
+    for name, messages in _length_errors(agreement).items():
+        errors.setdefault(name, []).extend(messages)
+    # partners_agreement_term_ordered, in Python: `constraint.validate` would
+    # cost a query per agreement.
+    if agreement.valid_from and agreement.valid_until and agreement.valid_until < agreement.valid_from:
+        errors.setdefault("valid_until", []).append(str(_TERM_ORDERED.violation_error_message))
+    if errors:
+        raise ValidationError(errors)
+
+
+_TERM_ORDERED = next(c for c in Agreement._meta.constraints if c.name == "partners_agreement_term_ordered")
+
+
+def agreement_party_check(party: AgreementParty) -> None:
+    """The signatory's rules (length, NUL), without a query: the party's
+    organisation or city was matched by the caller."""
+    errors: dict[str, list[str]] = {}
+    try:
+        party.clean_fields(exclude=["agreement", "organisation", "city"])
+    except ValidationError as error:
+        errors = error.update_error_dict(errors)
+    for name, messages in _length_errors(party).items():
+        errors.setdefault(name, []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
+
+
+def _length_errors(instance: models.Model) -> dict[str, list[str]]:
+    """The `max_length` of the CharFields that have lost their own check:
+    `text_integrity` rebuilds a field's validators, and the
+    MaxLengthValidator that CharField appends in its constructor does not
+    survive it, so `clean_fields` lets 301 characters through to the
+    database's constraint. Checked here, so that the dry run names the cell."""
+    errors: dict[str, list[str]] = {}
+    for field in instance._meta.concrete_fields:
+        if not isinstance(field, models.CharField) or field.choices or not field.max_length:
+            continue
+        if any(isinstance(validator, MaxLengthValidator) for validator in field.validators):
+            continue
+        try:
+            MaxLengthValidator(field.max_length)(getattr(instance, field.attname) or "")
+        except ValidationError as error:
+            errors[field.name] = error.messages
+    return errors
+
+
+@dataclass
+class ImportedAgreement:
+    """One row of an agreements sheet: a new agreement, or the changed
+    `fields` of `agreement`. A list of parties, when given, is the whole
+    list of that kind: (partner city or organisation, signatory) pairs;
+    None leaves that kind as it is."""
+
+    fields: dict
+    agreement: Agreement | None = None
+    city_parties: list[tuple[PartnerCity, str]] | None = None
+    organisation_parties: list[tuple[Organisation, str]] | None = None
+
+
+@transaction.atomic
+def agreement_bulk_import(*, user, items: list[ImportedAgreement]) -> list[Agreement]:
+    """Create or update the agreements of an imported sheet and set their
+    parties. Each agreement is checked by `agreement_check`, gets a new
+    version and its history row naming `user`; each party added, changed
+    or removed gets its own. The first refusal stops everything: the
+    caller's transaction rolls the sheet back.
+
+    One `save()` per agreement and per changed party: the registry's
+    agreements are hundreds, and simple-history's signals then write the
+    rows exactly as the workspace's forms do."""
+    _require(permissions.can_manage_partners(user))
+    updated = [item.agreement.pk for item in items if item.agreement is not None]
+    # The rows to change, locked: a workspace edit saved since the file was
+    # read raised a row's version, and must not be overwritten.
+    current = Agreement.objects.select_for_update().in_bulk(updated)
+    parties: dict[int, list[AgreementParty]] = {}
+    for party in AgreementParty.objects.filter(agreement_id__in=updated).order_by("pk"):
+        parties.setdefault(party.agreement_id, []).append(party)
+    saved = []
+    for index, item in enumerate(items):
+        unknown = set(item.fields) - set(AGREEMENT_FIELDS)
+        if unknown:
+            raise ValueError(f"not editable: {sorted(unknown)}")
+        if item.agreement is not None:
+            row = current.get(item.agreement.pk)
+            if row is None or row.version != item.agreement.version:
+                raise PartnerImportError(
+                    index,
+                    ValidationError(
+                        _("Someone changed this agreement after the file was read: run the dry run again.")
+                    ),
+                )
+            item.agreement.version += 1
+        instance = item.agreement if item.agreement is not None else Agreement()
+        for name, value in item.fields.items():
+            setattr(instance, name, value)
+        try:
+            agreement_check(instance)
+        except ValidationError as error:
+            raise PartnerImportError(index, error) from error
+        instance._history_user = user
+        instance.save()
+        try:
+            existing = parties.get(instance.pk, [])
+            if item.city_parties is not None:
+                _set_parties(instance, existing, item.city_parties, "city", user=user)
+            if item.organisation_parties is not None:
+                _set_parties(instance, existing, item.organisation_parties, "organisation", user=user)
+        except ValidationError as error:
+            raise PartnerImportError(index, error) from error
+        saved.append(instance)
+    if saved:
+        publication_bump()
+    return saved
+
+
+def _set_parties(agreement: Agreement, existing: list[AgreementParty], wanted, field: str, *, user) -> None:
+    """Make the parties of one kind (`field`: "city" or "organisation") of
+    `agreement` exactly `wanted`, touching only those that differ."""
+    attname = f"{field}_id"
+    have = {getattr(party, attname): party for party in existing if getattr(party, attname) is not None}
+    keep = set()
+    for record, signatory in wanted:
+        keep.add(record.pk)
+        party = have.get(record.pk)
+        if party is None:
+            party = AgreementParty(agreement=agreement, signatory=signatory, **{field: record})
+        elif party.signatory == signatory:
+            continue
+        party.signatory = signatory
+        agreement_party_check(party)
+        party._history_user = user
+        party.save()
+    for pk, party in have.items():
+        if pk not in keep:
+            party._history_user = user
+            party.delete()
 
 
 @transaction.atomic
