@@ -34,11 +34,21 @@ from relint.activities.models import (
 )
 from relint.departments import permissions
 from relint.departments.models import Department
-from relint.exchange.columns import ACTIVITY_COLUMNS, RELATION_COLUMNS
+from relint.exchange.columns import ACTIVITY_COLUMNS, ORGANISATION_COLUMNS, RELATION_COLUMNS
+from relint.exchange.organisations import export_rows as organisations_export_rows
 from relint.exchange.planning import Planner, _state_of
 from relint.exchange.reading import column_letter
 from relint.exchange.relations import export_rows as relations_export_rows
-from relint.partners.models import CityRelation, RatifyingBody, RelationKind, RelationState
+from relint.partners.models import (
+    CityRelation,
+    CommitteeMembership,
+    Organisation,
+    OrganisationKind,
+    ProfitKind,
+    RatifyingBody,
+    RelationKind,
+    RelationState,
+)
 
 VALIDATED_ROWS = 5000
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -48,6 +58,7 @@ def sheet_names() -> dict[str, str]:
     return {
         "activities": _("Activities"),
         "cities": _("Partner cities"),
+        "organisations": _("Organisations"),
         "instructions": _("Instructions"),
         "lists": _("Lists"),
     }
@@ -118,6 +129,9 @@ def _write(*, user, activities, language: str) -> bytes:
         _relations_sheet(
             workbook, names, lists, filled=activities is not None, planner=Planner(user=user), language=language
         )
+        _organisations_sheet(
+            workbook, names, lists, filled=activities is not None, planner=Planner(user=user), language=language
+        )
 
     instructions = workbook.create_sheet(names["instructions"])
     instructions.column_dimensions["A"].width = 28
@@ -166,6 +180,29 @@ def _write(*, user, activities, language: str) -> bytes:
                     _cell(instructions, str(column.help)),
                 ]
             )
+        instructions.append([_cell(instructions, "")])
+        instructions.append([_cell(instructions, names["organisations"], bold=True)])
+        instructions.append(
+            [
+                _cell(
+                    instructions,
+                    _(
+                        "One row per organisation. Leave the uid empty for a new one; a row without uid updates "
+                        "the organisation of the same name. A committee named in “Member of” may be a row of "
+                        "this sheet."
+                    ),
+                )
+            ]
+        )
+        for column in ORGANISATION_COLUMNS:
+            header = column.header_it if language == "it" else column.header_en
+            instructions.append(
+                [
+                    _cell(instructions, header),
+                    _cell(instructions, _("yes") if column.required else ""),
+                    _cell(instructions, str(column.help)),
+                ]
+            )
 
     list_sheet = workbook.create_sheet(names["lists"])
     titles = list(lists)
@@ -193,6 +230,8 @@ def _lists() -> dict[str, list]:
         _("Relation kinds"): [str(label) for _value, label in RelationKind.choices],
         _("Relation states"): [str(label) for _value, label in RelationState.choices],
         _("Ratifying bodies"): [str(label) for value, label in RatifyingBody.choices if value],
+        _("Organisation kinds"): [str(label) for _value, label in OrganisationKind.choices],
+        _("Profit kinds"): [str(label) for value, label in ProfitKind.choices if value],
     }
 
 
@@ -215,6 +254,31 @@ def _relations_sheet(workbook, names: dict, lists: dict, *, filled: bool, planne
     if filled:
         relations = CityRelation.objects.select_related("city").order_by("city__name_it", "city__country_id", "pk")
         for row in relations_export_rows(planner, relations.iterator(chunk_size=500)):
+            sheet.append([_cell(sheet, value) for value in row])
+
+
+def _organisations_sheet(workbook, names: dict, lists: dict, *, filled: bool, planner: Planner, language: str) -> None:
+    """The organisations sheet (the coordinator's template and export only):
+    headers, drop-down lists and, in the export, every organisation with its
+    uid and memberships."""
+    sheet = workbook.create_sheet(names["organisations"])
+    sheet.freeze_panes = "C2"
+    for index, column in enumerate(ORGANISATION_COLUMNS):
+        sheet.column_dimensions[column_letter(index)].width = column.width
+    _validations(
+        sheet,
+        lists,
+        names["lists"],
+        columns=ORGANISATION_COLUMNS,
+        targets={"kind": _("Organisation kinds"), "profit_kind": _("Profit kinds")},
+    )
+    headers = [column.header_it if language == "it" else column.header_en for column in ORGANISATION_COLUMNS]
+    sheet.append([_cell(sheet, header, bold=True) for header in headers])
+    if filled:
+        organisations = Organisation.objects.prefetch_related(
+            Prefetch("committee_memberships", queryset=CommitteeMembership.objects.select_related("committee"))
+        ).order_by("name", "pk")
+        for row in organisations_export_rows(planner, organisations.iterator(chunk_size=500)):
             sheet.append([_cell(sheet, value) for value in row])
 
 
