@@ -72,6 +72,10 @@ def text_integrity(model: type[models.Model]) -> type[models.Model]:
             extra.append(MaxLengthValidator(field.max_length))
         field._validators = [*field._validators, *extra]
         field.__dict__.pop("validators", None)  # a cached_property on Field
+        if isinstance(field, models.CharField):
+            # CharField.__init__ put its MaxLengthValidator in the cached list
+            # just dropped, not in `_validators` (which migrations record).
+            field.validators.append(MaxLengthValidator(field.max_length))
         if field.choices:
             # A coded value must be one of its choices; that also bounds its
             # length and excludes NUL.

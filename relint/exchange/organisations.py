@@ -203,6 +203,9 @@ class OrganisationSheet:
             )
         return str(value)
 
+    def _countries(self) -> dict:
+        return {country.iso2: country for country in self.matcher.countries.values()}
+
     def _cell(self, key: str) -> str:
         return f"{self._letters.get(key, '?')} ({ORGANISATION_COLUMNS_BY_KEY[key].header_it})"
 
@@ -677,6 +680,7 @@ class OrganisationSheet:
         index_of = {self._row_identity(row): index for index, row in enumerate(writes) if row.existing is None}
         real = {token: pk for pk, token in self.matcher.new_organisations.items()}
         self.matcher._organisation_index()
+        self.matcher._city_index()
         items = []
         for row in writes:
             memberships = None
@@ -690,10 +694,14 @@ class OrganisationSheet:
                         pk = real.get(identity, identity)
                         wish.committee = self.matcher.organisation_objects[pk]
                     memberships.append(wish)
-            if row.existing is None:
-                fields = model_fields(row.target, COMPARED_KEYS)
-            else:
-                fields = model_fields(row.target, [key for key in row.changed if key in COMPARED_KEYS])
+            keys = COMPARED_KEYS if row.existing is None else [key for key in row.changed if key in COMPARED_KEYS]
+            fields = model_fields(row.target, keys)
+            # The service takes records, as the form gives them; matched already.
+            if "country_id" in fields:
+                fields["country"] = self._countries().get(fields.pop("country_id"))
+            if "city_id" in fields:
+                city = fields.pop("city_id")
+                fields["city"] = self.matcher.city_objects[city] if city else None
             items.append(
                 partner_services.ImportedOrganisation(
                     fields=fields, organisation=row.existing, memberships=memberships, seen_memberships=row.seen
