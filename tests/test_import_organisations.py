@@ -280,7 +280,8 @@ def test_memberships_are_replaced_with_their_history(personas, registry):
     kept = CommitteeMembership.objects.create(committee=cop, member=mais, joined_year=2004)
     removed = CommitteeMembership.objects.create(committee=cittadella, member=mais, joined_year=2004)
     rete = Organisation.objects.create(name="Rete Città Sane", kind=OrganisationKind.COMMITTEE)
-    run = check(personas.coordinator, orgs_book([org(name="MAIS", country="IT", memberships="COP (2004-2020); Rete Città Sane")]))
+    content = orgs_book([org(name="MAIS", country="IT", memberships="COP (2004-2020); Rete Città Sane")])
+    run = check(personas.coordinator, content)
     assert errors_of(run) == [] and run.counts["changed"] == 1
     row = run.report["rows"][0]
     assert row["match"] == "name"
