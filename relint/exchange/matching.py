@@ -143,7 +143,7 @@ class Matcher:
         # The organisations new in this import, by id (provisional in the dry
         # run, real in the commit), each with a token naming its row: the plan
         # names them by it, so that the dry run's digest and the commit's agree.
-        self.new_organisations: dict[int, list] = {}
+        self.new_organisations: dict[int, tuple] = {}
 
     # --- reference data ---
     def department(self, text: str) -> Department:

@@ -139,7 +139,7 @@ def canonical(value):
     return str(value)
 
 
-def _stable_organisations(fingerprint: list, tokens: dict[int, list]) -> list:
+def _stable_organisations(fingerprint: list, tokens: dict[int, tuple]) -> list:
     """An activity's changed partners and funders as the plan records them,
     an organisation new in this workbook named by its row rather than its
     id: provisional in the dry run, the real one in the commit."""
