@@ -213,7 +213,7 @@ def test_the_export_imported_unchanged_is_all_unchanged_with_no_history_row(clie
     make_agreement(kind=AgreementKind.MEMORANDUM, title_it="Senza data", signed_on=None, notes="Da verificare")
     history = history_rows()
     exported = export(client, personas.coordinator)
-    assert exported.sheetnames == ["Attività", "Città partner", "Accordi", "Istruzioni", "Elenchi"]
+    assert exported.sheetnames == ["Attività", "Città partner", "Organizzazioni", "Accordi", "Istruzioni", "Elenchi"]
     sheet = exported["Accordi"]
     assert [c.value for c in sheet[1]] == HEADERS_IT
     rows = {r[2]: dict(zip(KEYS, r, strict=True)) for r in sheet.iter_rows(min_row=2, values_only=True)}
@@ -229,11 +229,12 @@ def test_the_export_imported_unchanged_is_all_unchanged_with_no_history_row(clie
         "Comitato delle ONG piemontesi: Presidente",
     )
     run = check(personas.coordinator, saved(exported))
-    assert errors_of(run) == [] and run.counts["rows"] == 2 and run.counts["unchanged"] == 2
+    # The two agreements, and the registry's two organisations.
+    assert errors_of(run) == [] and run.counts["rows"] == 4 and run.counts["unchanged"] == 4
     assert run.content is None and history_rows() == history
     # The English export too.
     run = check(personas.coordinator, saved(export(client, personas.coordinator, language="en")))
-    assert errors_of(run) == [] and run.counts["unchanged"] == 2 and run.counts["rows"] == 2
+    assert errors_of(run) == [] and run.counts["unchanged"] == 4 and run.counts["rows"] == 4
 
 
 def test_it_shows_field_by_field_differences_and_writes_them_with_history(client, personas, registry):
@@ -248,7 +249,8 @@ def test_it_shows_field_by_field_differences_and_writes_them_with_history(client
     sheet.cell(row=2, column=column_of("city_parties"), value="Colonia (DE): Sindaco; Lione: Maire")
     sheet.cell(row=2, column=column_of("organisation_parties")).value = None
     run = check(personas.coordinator, saved(exported))
-    assert run.counts == {"rows": 1, "new": 0, "changed": 1, "unchanged": 0, "errors": 0}
+    # The export's organisations sheet lists the registry's two, unchanged.
+    assert run.counts == {"rows": 3, "new": 0, "changed": 1, "unchanged": 2, "errors": 0}
     changed = run.report["rows"][0]
     assert (changed["sheet"], changed["row"], changed["uid"], changed["match"]) == (
         "Accordi",
@@ -557,7 +559,8 @@ def test_the_relations_agreement_column_round_trips_by_title_or_uid(client, pers
     assert list(written.values()).count(None) == 1  # the relation without agreement
     history = CityRelation.history.count()
     run = check(personas.coordinator, saved(exported))
-    assert errors_of(run) == [] and run.counts["unchanged"] == run.counts["rows"] == 6
+    # Three relations, and the registry's three agreements and two organisations.
+    assert errors_of(run) == [] and run.counts["unchanged"] == run.counts["rows"] == 8
     assert CityRelation.history.count() == history
     # Edited: an agreement set, one removed, one by an ambiguous or unknown title.
     rows = {r[0].value: r for r in sheet.iter_rows(min_row=2)}
@@ -586,7 +589,14 @@ def test_the_coordinators_template_has_the_agreements_sheet_with_drop_down_lists
     client.force_login(personas.coordinator)
     response = client.get(reverse("exchange:template"), {"language": "en"})
     template = openpyxl.load_workbook(io.BytesIO(response.content))
-    assert template.sheetnames == ["Activities", "Partner cities", "Agreements", "Instructions", "Lists"]
+    assert template.sheetnames == [
+        "Activities",
+        "Partner cities",
+        "Organisations",
+        "Agreements",
+        "Instructions",
+        "Lists",
+    ]
     sheet = template["Agreements"]
     assert [c.value for c in sheet[1]] == HEADERS_EN and sheet.max_row == 1
     validated = {str(v.sqref).split(":")[0]: v for v in sheet.data_validations.dataValidation}
@@ -637,3 +647,40 @@ def test_the_dry_runs_queries_do_not_grow_with_the_rows(personas, registry):
 
     dry_run_queries(1)  # the user's roles are fetched once, then cached on the user
     assert dry_run_queries(20) == dry_run_queries(200)
+
+
+def test_an_agreement_may_name_as_a_party_an_organisation_the_same_workbook_adds(personas, registry):
+    """The organisations sheet is read first; a changed agreement names the
+    new organisation by its row in the plan, so that the dry run (a
+    provisional id) and the commit (the real one) agree."""
+    from relint.exchange.columns import ORGANISATION_COLUMNS
+
+    existing = commit(personas.coordinator, agreements_book([row(organisation_parties="COP")]))
+    agreement = Agreement.objects.get()
+    assert existing.counts["new"] == 1
+    organisations = [c.header_it for c in ORGANISATION_COLUMNS]
+
+    def organisation(name):
+        return [{"name": name, "kind": "ONG"}.get(c.key) for c in ORGANISATION_COLUMNS]
+
+    content = book(
+        (
+            "Accordi",
+            HEADERS_IT,
+            [
+                row(uid=str(agreement.uid), organisation_parties="COP; Mani Tese: Presidenza"),
+                row(title_it="Protocollo con Mani Tese", kind="Protocollo d'intesa", organisation_parties="Mani Tese"),
+            ],
+        ),
+        ("Organizzazioni", organisations, [organisation("Mani Tese")]),
+    )
+    run = check(personas.coordinator, content)
+    assert run.counts == {"rows": 3, "new": 2, "changed": 1, "unchanged": 0, "errors": 0}, run.report["rows"]
+    run = services.import_run_commit(user=personas.coordinator, run=run)
+    assert run.state == ImportState.COMMITTED, run.error
+    mani_tese = Organisation.objects.get(name="Mani Tese")
+    assert sorted(agreement.parties.values_list("organisation__name", "signatory")) == [
+        ("Comitato delle ONG piemontesi", ""),
+        ("Mani Tese", "Presidenza"),
+    ]
+    assert Agreement.objects.get(title_it="Protocollo con Mani Tese").parties.get().organisation == mani_tese

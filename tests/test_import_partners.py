@@ -154,7 +154,7 @@ def test_it_round_trips_the_export_and_shows_field_by_field_differences(client, 
     response = client.get(reverse("exchange:export"), {"language": "it"})
     assert response.status_code == 200
     exported = openpyxl.load_workbook(io.BytesIO(response.content))
-    assert exported.sheetnames == ["Attività", "Città partner", "Accordi", "Istruzioni", "Elenchi"]
+    assert exported.sheetnames == ["Attività", "Città partner", "Organizzazioni", "Accordi", "Istruzioni", "Elenchi"]
     sheet = exported["Città partner"]
     assert [c.value for c in sheet[1]] == HEADERS_IT
     rows = [list(r) for r in sheet.iter_rows(min_row=2, values_only=True)]
@@ -440,7 +440,14 @@ def test_the_coordinators_template_has_the_partner_cities_sheet_with_drop_down_l
     client.force_login(personas.coordinator)
     response = client.get(reverse("exchange:template"), {"language": "en"})
     template = openpyxl.load_workbook(io.BytesIO(response.content))
-    assert template.sheetnames == ["Activities", "Partner cities", "Agreements", "Instructions", "Lists"]
+    assert template.sheetnames == [
+        "Activities",
+        "Partner cities",
+        "Organisations",
+        "Agreements",
+        "Instructions",
+        "Lists",
+    ]
     sheet = template["Partner cities"]
     assert [c.value for c in sheet[1]] == HEADERS_EN and sheet.max_row == 1
     validated = {str(v.sqref).split(":")[0]: v for v in sheet.data_validations.dataValidation}

@@ -31,7 +31,7 @@ from relint.core.models import DatePrecision
 from relint.exchange import values
 from relint.exchange.columns import AGREEMENT_COLUMNS, AGREEMENT_COLUMNS_BY_KEY, match_agreement_header
 from relint.exchange.matching import Choices, _problem, suggest
-from relint.exchange.planning import Desired, ImportAbortedError, RowResult, format_date
+from relint.exchange.planning import Desired, ImportAbortedError, RowResult, _stable_organisations, format_date
 from relint.exchange.relations import RelationSheet
 from relint.exchange.values import ValueProblemError, normalise
 from relint.partners import services as partner_services
@@ -478,6 +478,7 @@ class AgreementSheet(RelationSheet):
         if result.action == "error":
             return
         result.changed(changed, current, target)
+        result.fingerprint = _stable_organisations(result.fingerprint, self.matcher.new_organisations)
         result.diffs = [
             {
                 "field": str(AGREEMENT_COLUMNS_BY_KEY[key].header_it),

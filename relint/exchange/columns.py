@@ -1,5 +1,6 @@
-"""The columns of the import's sheets (activities, partner cities, agreements): their Italian and English headers,
-what they hold, and how a header in a workbook is recognised.
+"""The columns of the import's sheets (activities, partner cities,
+organisations, agreements): their Italian and English headers, what they
+hold, and how a header in a workbook is recognised.
 
 docs/import.md documents the same table for people; the downloadable
 template and the export are written from it.
@@ -300,6 +301,115 @@ RELATION_COLUMNS: tuple[Column, ...] = (
 RELATION_COLUMNS_BY_KEY = {column.key: column for column in RELATION_COLUMNS}
 _RELATION_HEADER_INDEX = {header: column for column in RELATION_COLUMNS for header in column.headers()}
 
+# The organisations sheet: one row per organisation, with the committees it
+# belongs to (relint/exchange/organisations.py).
+ORGANISATION_COLUMNS: tuple[Column, ...] = (
+    Column(
+        "uid",
+        "uid",
+        "uid",
+        _("Leave empty for a new organisation; filled in by the export: do not change it."),
+        aliases=("id", "identificativo"),
+        width=38,
+    ),
+    Column(
+        "name",
+        "Nome",
+        "Name",
+        _("Name of the organisation (at most 300 characters); renaming one needs its uid."),
+        aliases=("denominazione", "organizzazione", "organisation", "organization", "nome italiano"),
+        required=True,
+        width=40,
+    ),
+    Column(
+        "name_en",
+        "Nome (inglese)",
+        "Name (English)",
+        _("Optional."),
+        aliases=("nome en", "name en", "english name"),
+        width=30,
+    ),
+    Column("acronym", "Sigla", "Acronym", _("Optional, e.g. COP."), aliases=("acronimo", "abbreviation"), width=12),
+    Column(
+        "kind",
+        "Tipologia",
+        "Kind",
+        _("One of the kinds in the list (NGO, committee or network, university...)."),
+        aliases=("tipo", "type", "tipo di organizzazione"),
+        required=True,
+        width=30,
+    ),
+    Column(
+        "profit_kind",
+        "Profit / no profit",
+        "Profit kind",
+        _("PROFIT or NO PROFIT, for city-owned companies and bodies only; empty for every other kind."),
+        aliases=("profit", "profit no profit", "natura", "scopo di lucro"),
+        width=14,
+    ),
+    Column(
+        "country",
+        "Paese",
+        "Country",
+        _("ISO code or name of the country."),
+        aliases=("nazione", "stato"),
+        width=10,
+    ),
+    Column(
+        "city",
+        "Città",
+        "City",
+        _("A partner city of the registry, e.g. “Lione (FR)”; optional."),
+        aliases=("citta partner", "partner city", "sede"),
+        width=24,
+    ),
+    Column(
+        "website",
+        "Sito web",
+        "Website",
+        _("Address of the website, e.g. https://www.example.org."),
+        aliases=("sito", "web", "url"),
+        width=30,
+    ),
+    Column(
+        "description_it",
+        "Descrizione",
+        "Description (Italian)",
+        _("Optional."),
+        aliases=("descrizione italiano", "description", "description it"),
+        width=40,
+    ),
+    Column(
+        "description_en",
+        "Descrizione (inglese)",
+        "Description (English)",
+        _("Optional."),
+        aliases=("description en",),
+        width=30,
+    ),
+    Column(
+        "iati_ref",
+        "Identificativo IATI",
+        "IATI identifier",
+        _("IATI organisation identifier, e.g. IT-CF-97511340015."),
+        aliases=("iati", "codice iati", "iati ref"),
+        width=22,
+    ),
+    Column(
+        "memberships",
+        "Aderisce a",
+        "Member of",
+        _(
+            "Committees or networks it belongs to, by name or acronym, with the years joined and left, "
+            "separated by semicolons: “COP (2004); Rete X (2004-2012)”. The list replaces its memberships."
+        ),
+        aliases=("membro di", "comitati", "committees", "memberships"),
+        width=36,
+    ),
+)
+ORGANISATION_COLUMNS_BY_KEY = {column.key: column for column in ORGANISATION_COLUMNS}
+_ORGANISATION_HEADER_INDEX = {header: column for column in ORGANISATION_COLUMNS for header in column.headers()}
+
 # The agreements sheet: one row per agreement, with its parties.
 AGREEMENT_COLUMNS: tuple[Column, ...] = (
     Column(
@@ -417,8 +527,9 @@ IGNORED_SHEET_NAMES = {normalise(name) for name in ("Istruzioni", "Instructions"
 # Sheets of the partner registry: only the coordinator may import them
 # (planning.registry_readers reads them, before the activities).
 RELATION_SHEET_NAMES = {normalise(name) for name in ("Città partner", "Partner cities", "Citta partner")}
+ORGANISATION_SHEET_NAMES = {normalise(name) for name in ("Organizzazioni", "Organisations", "Organizations")}
 AGREEMENT_SHEET_NAMES = {normalise(name) for name in ("Accordi", "Agreements")}
-PARTNER_SHEET_NAMES = RELATION_SHEET_NAMES | AGREEMENT_SHEET_NAMES
+PARTNER_SHEET_NAMES = RELATION_SHEET_NAMES | ORGANISATION_SHEET_NAMES | AGREEMENT_SHEET_NAMES
 
 
 def match_header(text, index: dict[str, Column] = _HEADER_INDEX) -> Column | None:
@@ -429,6 +540,10 @@ def match_header(text, index: dict[str, Column] = _HEADER_INDEX) -> Column | Non
 
 def match_relation_header(text) -> Column | None:
     return match_header(text, _RELATION_HEADER_INDEX)
+
+
+def match_organisation_header(text) -> Column | None:
+    return match_header(text, _ORGANISATION_HEADER_INDEX)
 
 
 def match_agreement_header(text) -> Column | None:

@@ -135,6 +135,15 @@ class Matcher:
                     self.countries.setdefault(normalise(key), country)
         self._cities: dict[str, set[int]] | None = None
         self._organisations: dict[str, set[int]] | None = None
+        # What an organisations sheet read earlier in this import will write:
+        # its new organisations (under provisional negative ids) and renamed
+        # ones, so that the dry run's activity rows find them as the commit's
+        # will. Empty in the commit, which reads the organisations it wrote.
+        self.planned_organisations: dict[int, Organisation] = {}
+        # The organisations new in this import, by id (provisional in the dry
+        # run, real in the commit), each with a token naming its row: the plan
+        # names them by it, so that the dry run's digest and the commit's agree.
+        self.new_organisations: dict[int, tuple] = {}
 
     # --- reference data ---
     def department(self, text: str) -> Department:
@@ -211,11 +220,19 @@ class Matcher:
             self.organisation_objects: dict[int, Organisation] = {}
             for organisation in Organisation.objects.all():
                 self.organisation_objects[organisation.pk] = organisation
+            self.organisation_objects.update(self.planned_organisations)
+            for organisation in self.organisation_objects.values():
                 for name in (organisation.name, organisation.name_en, organisation.acronym):
                     if name and normalise(name):
                         index.setdefault(normalise(name), set()).add(organisation.pk)
             self._organisations = index
         return self._organisations
+
+    def organisations_changed(self, planned: dict[int, Organisation] | None = None) -> None:
+        """An organisations sheet wrote (commit) or planned (dry run) its
+        rows: the index is built again when next needed."""
+        self.planned_organisations.update(planned or {})
+        self._organisations = None
 
     def organisation(self, text: str) -> Organisation:
         index = self._organisation_index()

@@ -46,6 +46,7 @@ from relint.exchange.columns import (
     AGREEMENT_SHEET_NAMES,
     COLUMNS_BY_KEY,
     IGNORED_SHEET_NAMES,
+    ORGANISATION_SHEET_NAMES,
     PARTNER_SHEET_NAMES,
     RELATION_SHEET_NAMES,
     Column,
@@ -137,6 +138,23 @@ def canonical(value):
     if value is None or isinstance(value, bool | int | str):
         return value
     return str(value)
+
+
+def _stable_organisations(fingerprint: list, tokens: dict[int, tuple]) -> list:
+    """A row's changed partners, funders or parties as the plan records
+    them, an organisation new in this workbook named by its row rather than
+    its id: provisional in the dry run, the real one in the commit."""
+    if not tokens:
+        return fingerprint
+
+    def stable(key: str, value):
+        if key in ("partner_organisations", "organisation_parties"):
+            return sorted(([tokens.get(pk, pk), role] for pk, role in value), key=repr)
+        if key == "funding":
+            return sorted(([*line[:2], tokens.get(line[2], line[2]), *line[3:]] for line in value), key=repr)
+        return value
+
+    return [[key, stable(key, old), stable(key, new)] for key, old, new in fingerprint]
 
 
 @dataclass
@@ -674,6 +692,7 @@ class Planner:
         if result.action == "error":
             return
         result.changed(changed, current, target)
+        result.fingerprint = _stable_organisations(result.fingerprint, self.matcher.new_organisations)
         result.diffs = [
             {
                 "field": str(COLUMNS_BY_KEY[key].header_it),
@@ -810,9 +829,13 @@ def registry_readers(planner: Planner) -> list[tuple[set[str], object]]:
     serves every sheet of its names, so that duplicates are found across
     sheets. Imported here: the readers build on this module."""
     from relint.exchange.agreements import AgreementSheet
+    from relint.exchange.organisations import OrganisationSheet
     from relint.exchange.relations import RelationSheet
 
     return [
+        # Organisations first: an agreement's party or an activity may name
+        # one the file adds; agreements before the relations that name them.
+        (ORGANISATION_SHEET_NAMES, OrganisationSheet(planner)),
         (AGREEMENT_SHEET_NAMES, AgreementSheet(planner)),
         (RELATION_SHEET_NAMES, RelationSheet(planner)),
     ]

@@ -35,11 +35,22 @@ from relint.activities.models import (
 from relint.departments import permissions
 from relint.departments.models import Department
 from relint.exchange import agreements as agreement_sheet
-from relint.exchange.columns import ACTIVITY_COLUMNS, AGREEMENT_COLUMNS, RELATION_COLUMNS
+from relint.exchange.columns import ACTIVITY_COLUMNS, AGREEMENT_COLUMNS, ORGANISATION_COLUMNS, RELATION_COLUMNS
+from relint.exchange.organisations import export_rows as organisations_export_rows
 from relint.exchange.planning import Planner, _state_of
 from relint.exchange.reading import column_letter
 from relint.exchange.relations import export_rows as relations_export_rows
-from relint.partners.models import AgreementKind, CityRelation, RatifyingBody, RelationKind, RelationState
+from relint.partners.models import (
+    AgreementKind,
+    CityRelation,
+    CommitteeMembership,
+    Organisation,
+    OrganisationKind,
+    ProfitKind,
+    RatifyingBody,
+    RelationKind,
+    RelationState,
+)
 
 VALIDATED_ROWS = 5000
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -49,6 +60,7 @@ def sheet_names() -> dict[str, str]:
     return {
         "activities": _("Activities"),
         "cities": _("Partner cities"),
+        "organisations": _("Organisations"),
         "agreements": _("Agreements"),
         "instructions": _("Instructions"),
         "lists": _("Lists"),
@@ -120,6 +132,9 @@ def _write(*, user, activities, language: str) -> bytes:
         _relations_sheet(
             workbook, names, lists, filled=activities is not None, planner=Planner(user=user), language=language
         )
+        _organisations_sheet(
+            workbook, names, lists, filled=activities is not None, planner=Planner(user=user), language=language
+        )
         _agreements_sheet(
             workbook, names, lists, filled=activities is not None, planner=Planner(user=user), language=language
         )
@@ -133,7 +148,10 @@ def _write(*, user, activities, language: str) -> bytes:
         _("One row per activity. Leave the uid empty for a new activity; do not change the uid of an exported one."),
         _("Upload the file in relint: a dry run shows what would change, row by row, before anything is imported."),
         _("Empty cells in a column empty that field; a column you delete is left as it is in relint."),
-        _("Cities and organisations must already be in the registry; the dry run suggests names it does not know."),
+        _(
+            "Cities must already be in the registry, and organisations too unless the organisations sheet adds "
+            "them; the dry run suggests names it does not know."
+        ),
         "",
     ):
         instructions.append([_cell(instructions, line)])
@@ -163,6 +181,29 @@ def _write(*, user, activities, language: str) -> bytes:
             ]
         )
         for column in RELATION_COLUMNS:
+            header = column.header_it if language == "it" else column.header_en
+            instructions.append(
+                [
+                    _cell(instructions, header),
+                    _cell(instructions, _("yes") if column.required else ""),
+                    _cell(instructions, str(column.help)),
+                ]
+            )
+        instructions.append([_cell(instructions, "")])
+        instructions.append([_cell(instructions, names["organisations"], bold=True)])
+        instructions.append(
+            [
+                _cell(
+                    instructions,
+                    _(
+                        "One row per organisation. Leave the uid empty for a new one; a row without uid updates "
+                        "the organisation of the same name. A committee named in “Member of” may be a row of "
+                        "this sheet."
+                    ),
+                )
+            ]
+        )
+        for column in ORGANISATION_COLUMNS:
             header = column.header_it if language == "it" else column.header_en
             instructions.append(
                 [
@@ -220,6 +261,8 @@ def _lists() -> dict[str, list]:
         _("Relation kinds"): [str(label) for _value, label in RelationKind.choices],
         _("Relation states"): [str(label) for _value, label in RelationState.choices],
         _("Ratifying bodies"): [str(label) for value, label in RatifyingBody.choices if value],
+        _("Organisation kinds"): [str(label) for _value, label in OrganisationKind.choices],
+        _("Profit kinds"): [str(label) for value, label in ProfitKind.choices if value],
         _("Agreement kinds"): [str(label) for _value, label in AgreementKind.choices],
     }
 
@@ -243,6 +286,31 @@ def _relations_sheet(workbook, names: dict, lists: dict, *, filled: bool, planne
     if filled:
         relations = CityRelation.objects.select_related("city").order_by("city__name_it", "city__country_id", "pk")
         for row in relations_export_rows(planner, relations.iterator(chunk_size=500)):
+            sheet.append([_cell(sheet, value) for value in row])
+
+
+def _organisations_sheet(workbook, names: dict, lists: dict, *, filled: bool, planner: Planner, language: str) -> None:
+    """The organisations sheet (the coordinator's template and export only):
+    headers, drop-down lists and, in the export, every organisation with its
+    uid and memberships."""
+    sheet = workbook.create_sheet(names["organisations"])
+    sheet.freeze_panes = "C2"
+    for index, column in enumerate(ORGANISATION_COLUMNS):
+        sheet.column_dimensions[column_letter(index)].width = column.width
+    _validations(
+        sheet,
+        lists,
+        names["lists"],
+        columns=ORGANISATION_COLUMNS,
+        targets={"kind": _("Organisation kinds"), "profit_kind": _("Profit kinds")},
+    )
+    headers = [column.header_it if language == "it" else column.header_en for column in ORGANISATION_COLUMNS]
+    sheet.append([_cell(sheet, header, bold=True) for header in headers])
+    if filled:
+        organisations = Organisation.objects.prefetch_related(
+            Prefetch("committee_memberships", queryset=CommitteeMembership.objects.select_related("committee"))
+        ).order_by("name", "pk")
+        for row in organisations_export_rows(planner, organisations.iterator(chunk_size=500)):
             sheet.append([_cell(sheet, value) for value in row])
 
 

@@ -13,11 +13,10 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.core.validators import MaxLengthValidator
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
@@ -36,6 +35,7 @@ from relint.partners.models import (
     Organisation,
     OrganisationKind,
     PartnerCity,
+    ProfitKind,
 )
 from relint.portal.publication import publication_bump
 
@@ -335,6 +335,208 @@ def membership_delete(*, user, membership: CommitteeMembership) -> None:
     publication_bump()
 
 
+# The profit-kind rule, checked in Python: `constraint.validate` would query.
+_PROFIT_RULE = next(
+    c for c in Organisation._meta.constraints if c.name == "partners_organisation_profit_kind_for_city_owned"
+)
+
+
+def organisation_check(organisation: Organisation) -> None:
+    """Raise the `ValidationError` that saving `organisation` through the
+    form would raise, without a query: the field rules (lengths, NUL, kind,
+    the website's address) and the profit-kind rule. The country and the
+    city were matched by the caller, and the unique name is the caller's to
+    check against the names it fetched (the database has the last word)."""
+    errors: dict[str, list[str]] = {}
+    try:
+        organisation.clean_fields(exclude=["uid", "country", "city", "version"])
+    except ValidationError as error:
+        errors = error.update_error_dict(errors)
+    if organisation.kind == OrganisationKind.CITY_OWNED:
+        allowed = (ProfitKind.PROFIT, ProfitKind.NON_PROFIT)
+    else:
+        allowed = (ProfitKind.NONE,)
+    if organisation.profit_kind not in allowed:
+        errors.setdefault("profit_kind", []).append(str(_PROFIT_RULE.violation_error_message))
+    if errors:
+        raise ValidationError(errors)
+
+
+def membership_check(membership: CommitteeMembership, *, committee_kind: str) -> None:
+    """The membership's rules (`CommitteeMembership.clean` and its
+    constraints) without a query: the committee is of kind committee, an
+    organisation is not its own member, the years are in range and ordered."""
+    errors: dict[str, list[str]] = {}
+    try:
+        membership.clean_fields(exclude=["committee", "member", "version"])
+    except ValidationError as error:
+        errors = error.update_error_dict(errors)
+    if committee_kind != OrganisationKind.COMMITTEE:
+        errors.setdefault("committee", []).append(_("Only a committee or network can have members."))
+    if membership.committee_id is not None and membership.committee_id == membership.member_id:
+        errors.setdefault("committee", []).append(_("A committee cannot be its own member."))
+    joined, left = membership.joined_year, membership.left_year
+    if joined is not None and left is not None and left < joined:
+        errors.setdefault("left_year", []).append(_("The year left cannot come before the year joined."))
+    if errors:
+        raise ValidationError(errors)
+
+
+@dataclass
+class ImportedMembership:
+    """A committee an imported organisation belongs to: an organisation of
+    the registry, or the item of the same import at index `new_committee`
+    (written first, so that a committee new in the sheet can have members)."""
+
+    committee: Organisation | None = None
+    new_committee: int | None = None
+    joined_year: int | None = None
+    left_year: int | None = None
+
+
+@dataclass
+class ImportedOrganisation:
+    """One row of an organisations sheet: a new organisation, or the changed
+    `fields` of `organisation` (as read, at its version). `memberships`, when
+    not None, replaces the committees it belongs to; `seen_memberships` are
+    the memberships the sheet was compared with (at their versions)."""
+
+    fields: dict
+    organisation: Organisation | None = None
+    memberships: list[ImportedMembership] | None = None
+    seen_memberships: list[CommitteeMembership] = field(default_factory=list)
+
+
+def _conflict(index: int, message: str) -> PartnerImportError:
+    return PartnerImportError(index, ValidationError(message))
+
+
+@transaction.atomic
+def organisation_bulk_import(*, user, items: list[ImportedOrganisation]) -> list[Organisation]:
+    """Create or update the organisations of an imported sheet, then their
+    memberships, each checked like the form checks it and saved with its
+    history row naming `user` (a deleted membership gets its `-` row).
+
+    The organisations come first, so that a membership may name a committee
+    new in the same sheet. Rows to change are locked and their versions
+    compared with the ones the sheet was read at. The first refusal stops
+    everything: the caller's transaction rolls the sheet back. Registry
+    sheets are hundreds of rows: each record is one `save()`."""
+    _require(permissions.can_manage_partners(user))
+    existing_pks = [item.organisation.pk for item in items if item.organisation is not None]
+    current = Organisation.objects.select_for_update().in_bulk(existing_pks)
+    replaced = [
+        item.organisation.pk for item in items if item.organisation is not None and item.memberships is not None
+    ]
+    held: dict[int, dict[int, CommitteeMembership]] = {}
+    if replaced:
+        for membership in CommitteeMembership.objects.select_for_update().filter(member__in=replaced):
+            held.setdefault(membership.member_id, {})[membership.pk] = membership
+    # The unique name, against the names held now by other organisations.
+    names = {item.fields["name"] for item in items if "name" in item.fields}
+    taken = dict(Organisation.objects.filter(name__in=names).values_list("name", "pk")) if names else {}
+
+    saved: list[Organisation] = []
+    for index, item in enumerate(items):
+        unknown = set(item.fields) - set(ORGANISATION_FIELDS)
+        if unknown:
+            raise ValueError(f"not editable: {sorted(unknown)}")
+        instance = item.organisation
+        if instance is not None:
+            row = current.get(instance.pk)
+            if row is None or row.version != instance.version:
+                raise _conflict(
+                    index, _("Someone changed this organisation after the file was read: run the dry run again.")
+                )
+            if item.memberships is not None:
+                seen = {m.pk: m.version for m in item.seen_memberships}
+                now = {pk: m.version for pk, m in held.get(instance.pk, {}).items()}
+                if seen != now:
+                    raise _conflict(
+                        index,
+                        _(
+                            "Someone changed the memberships of this organisation after the file was read: "
+                            "run the dry run again."
+                        ),
+                    )
+        else:
+            instance = Organisation()
+        if item.fields or item.organisation is None:
+            for name, value in item.fields.items():
+                setattr(instance, name, value)
+            try:
+                organisation_check(instance)
+                owner = taken.get(instance.name)
+                if owner is not None and owner != instance.pk:
+                    raise ValidationError({"name": _("Another organisation has this name.")})
+            except ValidationError as error:
+                raise PartnerImportError(index, error) from error
+            if item.organisation is not None:
+                instance.version += 1
+            instance._history_user = user
+            instance.save()
+            taken[instance.name] = instance.pk
+        saved.append(instance)
+
+    committee_pks = {m.committee.pk for item in items for m in item.memberships or () if m.committee is not None} | {
+        saved[m.new_committee].pk for item in items for m in item.memberships or () if m.new_committee is not None
+    }
+    # Kinds as they are now, after the organisations above were written.
+    kinds = dict(Organisation.objects.filter(pk__in=committee_pks).values_list("pk", "kind")) if committee_pks else {}
+    written = any(item.fields or item.organisation is None for item in items)
+    for index, item in enumerate(items):
+        if item.memberships is None:
+            continue
+        member = saved[index]
+        mine = {m.committee_id: m for m in held.get(member.pk, {}).values()}
+        wanted: dict[int, ImportedMembership] = {}
+        for wish in item.memberships:
+            committee_pk = wish.committee.pk if wish.committee is not None else saved[wish.new_committee].pk
+            if committee_pk in wanted:
+                raise PartnerImportError(index, ValidationError(_("A committee is listed twice.")))
+            wanted[committee_pk] = wish
+        for committee_pk, membership in mine.items():
+            if committee_pk not in wanted:
+                membership._history_user = user
+                membership.delete()
+                written = True
+        for committee_pk, wish in wanted.items():
+            membership = mine.get(committee_pk)
+            if membership is not None and (membership.joined_year, membership.left_year) == (
+                wish.joined_year,
+                wish.left_year,
+            ):
+                continue
+            if membership is None:
+                membership = CommitteeMembership(committee_id=committee_pk, member=member)
+            else:
+                membership.version += 1
+            membership.joined_year, membership.left_year = wish.joined_year, wish.left_year
+            try:
+                membership_check(membership, committee_kind=kinds.get(committee_pk, ""))
+            except ValidationError as error:
+                raise PartnerImportError(index, error) from error
+            membership._history_user = user
+            membership.save()
+            written = True
+
+    # An organisation that stops being a committee cannot keep members.
+    demoted = {
+        saved[index].pk: index
+        for index, item in enumerate(items)
+        if item.fields.get("kind", OrganisationKind.COMMITTEE) != OrganisationKind.COMMITTEE
+    }
+    if demoted:
+        kept = CommitteeMembership.objects.filter(committee__in=demoted).values_list("committee_id", flat=True).first()
+        if kept is not None:
+            raise PartnerImportError(
+                demoted[kept], ValidationError({"kind": _("Only a committee or network can have members.")})
+            )
+    if written:
+        publication_bump()
+    return saved
+
+
 # --- Agreements, their parties and documents ------------------------------------
 _AGREEMENT_PRECISIONS = [("signed_on", "signed_precision")]
 
@@ -387,8 +589,6 @@ def agreement_check(agreement: Agreement) -> None:
         agreement.clean()
     except ValidationError as error:
         errors = error.update_error_dict(errors)
-    for name, messages in _length_errors(agreement).items():
-        errors.setdefault(name, []).extend(messages)
     # partners_agreement_term_ordered, in Python: `constraint.validate` would
     # cost a query per agreement.
     if agreement.valid_from and agreement.valid_until and agreement.valid_until < agreement.valid_from:
@@ -408,29 +608,8 @@ def agreement_party_check(party: AgreementParty) -> None:
         party.clean_fields(exclude=["agreement", "organisation", "city"])
     except ValidationError as error:
         errors = error.update_error_dict(errors)
-    for name, messages in _length_errors(party).items():
-        errors.setdefault(name, []).extend(messages)
     if errors:
         raise ValidationError(errors)
-
-
-def _length_errors(instance: models.Model) -> dict[str, list[str]]:
-    """The `max_length` of the CharFields that have lost their own check:
-    `text_integrity` rebuilds a field's validators, and the
-    MaxLengthValidator that CharField appends in its constructor does not
-    survive it, so `clean_fields` lets 301 characters through to the
-    database's constraint. Checked here, so that the dry run names the cell."""
-    errors: dict[str, list[str]] = {}
-    for field in instance._meta.concrete_fields:
-        if not isinstance(field, models.CharField) or field.choices or not field.max_length:
-            continue
-        if any(isinstance(validator, MaxLengthValidator) for validator in field.validators):
-            continue
-        try:
-            MaxLengthValidator(field.max_length)(getattr(instance, field.attname) or "")
-        except ValidationError as error:
-            errors[field.name] = error.messages
-    return errors
 
 
 @dataclass
