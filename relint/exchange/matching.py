@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from relint.activities.models import FundingProgramme, SustainableDevelopmentGoal
 from relint.core.models import Country
 from relint.departments.models import Department
-from relint.exchange.values import ValueProblemError, normalise
+from relint.exchange.values import ValueProblemError, normalise, normalise_name
 from relint.partners.models import Organisation, PartnerCity
 
 
@@ -86,7 +86,7 @@ class Choices:
             self.display[normalise(value)] = value
 
     def match(self, text: str) -> str:
-        key = normalise(text)
+        key = normalise_name(text)
         if key in self.by_key:
             return self.by_key[key]
         raise _problem(self.kind, text, suggest(text, self.display))
@@ -147,19 +147,19 @@ class Matcher:
 
     # --- reference data ---
     def department(self, text: str) -> Department:
-        key = normalise(text)
+        key = normalise_name(text)
         if key in self.departments:
             return self.departments[key]
         raise _problem(_("Department"), text, suggest(text, self.department_display))
 
     def programme(self, text: str) -> FundingProgramme:
-        key = normalise(text)
+        key = normalise_name(text)
         if key in self.programmes:
             return self.programmes[key]
         raise _problem(_("Programme"), text, suggest(text, {k: p.code for k, p in self.programmes.items()}))
 
     def country(self, text: str) -> Country:
-        key = normalise(text)
+        key = normalise_name(text)
         if key in self.countries:
             return self.countries[key]
         raise _problem(_("Country"), text, suggest(text, {k: c.name_it for k, c in self.countries.items()}))
@@ -195,7 +195,7 @@ class Matcher:
     def city(self, text: str) -> PartnerCity:
         ref = split_country(text)
         index = self._city_index()
-        ids = set(index.get(normalise(ref.name), set()))
+        ids = set(index.get(normalise_name(ref.name), set()))
         if ref.country:
             ids = {pk for pk in ids if self.city_objects[pk].country_id == ref.country}
         if len(ids) == 1:
@@ -236,7 +236,7 @@ class Matcher:
 
     def organisation(self, text: str) -> Organisation:
         index = self._organisation_index()
-        ids = index.get(normalise(text), set())
+        ids = index.get(normalise_name(text), set())
         if len(ids) == 1:
             return self.organisation_objects[next(iter(ids))]
         if len(ids) > 1:

@@ -670,7 +670,7 @@ class Planner:
                     % {"department": self.display("lead_department", department)},
                 )
                 return
-            self._validate(result, target, Activity())
+            self._validate(result, target, None)
             if result.action != "error":
                 result.action = "new"
             return
@@ -710,7 +710,7 @@ class Planner:
             "state": activity.get_review_state_display().lower()
         }
 
-    def _validate(self, result: RowResult, target: dict, base: Activity) -> None:
+    def _validate(self, result: RowResult, target: dict, base: Activity | None) -> None:
         """Field rules of the model (lengths, NUL, ranges, end after start),
         checked without touching the database."""
         if self.apply:
@@ -718,7 +718,10 @@ class Planner:
             # `activity_bulk_import` checks every activity it writes with the
             # same rules, aborting the whole import with the row's number.
             return
-        probe = Activity(**{f.attname: getattr(base, f.attname) for f in Activity._meta.concrete_fields})
+        if base is None:
+            probe = Activity()
+        else:
+            probe = Activity(**{f.attname: getattr(base, f.attname) for f in Activity._meta.concrete_fields})
         for name, value in self.model_fields(target).items():
             setattr(probe, name, value)
         try:

@@ -8,6 +8,7 @@ with a message for a person.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -32,6 +33,12 @@ def normalise(text: str) -> str:
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     stripped = stripped.replace("ß", "ss").replace("ø", "o").replace("ł", "l").replace("đ", "d")
     return re.sub(r"[\W_]+", " ", stripped.casefold()).strip()
+
+
+# For the names looked up on every row (departments, kinds, statuses,
+# countries, partners): a workbook repeats them, and normalising was a fifth
+# of the dry run. Bounded, so memory stays flat in the number of rows.
+normalise_name = functools.lru_cache(maxsize=2048)(normalise)
 
 
 def as_text(value) -> str:
@@ -176,13 +183,16 @@ _YES = {"si", "sì", "yes", "y", "s", "true", "vero", "1", "x"}
 _NO = {"no", "n", "false", "falso", "0"}
 
 
+_YES_KEYS = {normalise(word) for word in _YES}
+
+
 def parse_bool(value) -> bool | None:
     if is_blank(value):
         return None
     if isinstance(value, bool):
         return value
-    text = normalise(as_text(value))
-    if text in {normalise(word) for word in _YES}:
+    text = normalise_name(as_text(value))
+    if text in _YES_KEYS:
         return True
     if text in _NO:
         return False
