@@ -105,3 +105,32 @@ def test_the_edit_page_costs_the_same_for_few_and_many_rows(client, personas):
     # The shared choices still mark each row's own funder.
     page = client.get(reverse("activities:edit", args=[activity.pk])).text
     assert f'<option value="{organisations[5].pk}" selected>' in page
+
+
+def test_the_text_search_can_use_the_trigram_indexes_on_postgresql(personas):
+    """decisions.md, entry 29: the indexes exist, and their expression is
+    the one Django's `icontains` writes, so the planner can answer the
+    search from them. Plain scans are switched off for the EXPLAIN: on a
+    small test table the planner rightly prefers reading it all, and the
+    question here is whether the indexes can serve the query at all (a
+    bitmap scan of each, OR-ed)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("pg_trgm and GIN indexes are PostgreSQL's; SQLite scans (decisions.md, entry 29)")
+    from django.db import transaction
+
+    from relint.activities.selectors import ActivityFilters, activity_list
+
+    _bulk(personas, 50)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'activities_activity'")
+        names = {name for (name,) in cursor.fetchall()}
+    columns = ("title_it", "title_en", "description_it", "description_en")
+    assert {f"activities_{column}_trgm" for column in columns} <= names
+    queryset = activity_list(personas.coordinator, ActivityFilters(text="ttivit"))
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("ANALYZE activities_activity")
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_indexscan = off")
+        plan = queryset.explain()
+    assert all(f"activities_{column}_trgm" in plan for column in columns), plan
+    assert queryset.count() == 50

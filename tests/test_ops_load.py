@@ -59,6 +59,39 @@ def test_the_select_template_writes_djangos_markup(personas):
     assert '<optgroup label="Europe">' in ours["grouped"]
 
 
+@pytest.mark.django_db
+def test_formset_rows_sharing_their_options_render_as_unshared_rows_do(personas):
+    """The activity form's rows share their lists (relint/core/widgets.py):
+    each row's markup, a selected row's included, is the plain select's."""
+    from relint.activities.forms import OrganisationLinkFormSet
+    from relint.core.widgets import SharedChoices
+    from relint.partners.models import Organisation
+
+    first = Organisation.objects.create(name="Mani <Tese>", kind="ngo")
+    Organisation.objects.create(name='Rete "Europa"', kind="ngo")
+
+    def rows(shared: bool) -> list[str]:
+        formset = OrganisationLinkFormSet(prefix="organisations", initial=[{"organisation": first.pk}])
+        forms_ = [*formset.forms, formset.empty_form]
+        if shared:
+            choices = SharedChoices(list(forms_[0].fields["organisation"].choices))
+            for row in forms_:
+                row.fields["organisation"].choices = choices
+        else:
+            for row in forms_:
+                row.fields["organisation"].widget = forms.Select(attrs=row.fields["organisation"].widget.attrs)
+                row.fields["organisation"].choices = row.fields["organisation"].choices
+        return [row["organisation"].as_widget() for row in forms_]
+
+    shared, plain = rows(shared=True), rows(shared=False)
+    assert shared == plain and len(shared) == 4
+    assert f'<option value="{first.pk}" selected>Mani &lt;Tese&gt;</option>' in shared[0]
+    assert (
+        f'value="{first.pk}" selected' not in shared[1]
+        and shared[1].replace("organisations-1-", "organisations-2-") == shared[2]
+    )
+
+
 def test_the_form_reader_submits_what_a_browser_would():
     bench = load_module()
     html = """

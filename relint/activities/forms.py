@@ -36,6 +36,7 @@ from relint.activities.models import (
 from relint.activities.selectors import ActivityFilters
 from relint.core import uploads
 from relint.core.models import Country, DatePrecision
+from relint.core.widgets import SharedOptionsSelect
 from relint.departments import permissions
 from relint.departments.models import Department
 from relint.partners import geonames
@@ -313,7 +314,9 @@ class CityLinkForm(PlainTextMixin, BootstrapItaliaMixin, forms.Form):
 
 
 class OrganisationLinkForm(PlainTextMixin, BootstrapItaliaMixin, forms.Form):
-    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=Organisation.objects.none(), required=False)
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"), queryset=Organisation.objects.none(), required=False, widget=SharedOptionsSelect
+    )
     new_name = forms.CharField(
         label=_("or a new organisation"),
         max_length=300,
@@ -357,8 +360,12 @@ class OrganisationLinkForm(PlainTextMixin, BootstrapItaliaMixin, forms.Form):
 
 class FundingLineForm(PlainTextMixin, BootstrapItaliaMixin, forms.Form):
     source = forms.ChoiceField(label=_("Source"), choices=[("", "—"), *FundingSource.choices], required=False)
-    programme = forms.ModelChoiceField(label=_("Programme"), queryset=FundingProgramme.objects.all(), required=False)
-    funder = forms.ModelChoiceField(label=_("Funder"), queryset=Organisation.objects.none(), required=False)
+    programme = forms.ModelChoiceField(
+        label=_("Programme"), queryset=FundingProgramme.objects.all(), required=False, widget=SharedOptionsSelect
+    )
+    funder = forms.ModelChoiceField(
+        label=_("Funder"), queryset=Organisation.objects.none(), required=False, widget=SharedOptionsSelect
+    )
     amount = forms.DecimalField(
         label=_("Amount (EUR)"), min_value=0, max_digits=14, decimal_places=2, required=False, localize=True
     )

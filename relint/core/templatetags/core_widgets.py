@@ -14,6 +14,8 @@ from django import template
 from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeString, mark_safe
 
+from relint.core.widgets import OptionGroups
+
 register = template.Library()
 
 
@@ -29,6 +31,9 @@ def _attrs(attrs: dict) -> str:
 
 @register.filter
 def select_options(widget: dict) -> SafeString:
+    groups = widget["optgroups"]
+    if getattr(groups, "html", None) is not None:
+        return groups.html  # rows sharing their options (relint/core/widgets.py)
     parts = []
     # Django's select_option.html ends with a newline, hence one after each option.
     for group_name, group_choices, _index in widget["optgroups"]:
@@ -41,4 +46,7 @@ def select_options(widget: dict) -> SafeString:
             )
         if group_name:
             parts.append("\n  </optgroup>")
-    return mark_safe("".join(parts))  # noqa: S308 - every value above is escaped
+    html = mark_safe("".join(parts))  # noqa: S308 - every value above is escaped
+    if isinstance(groups, OptionGroups):
+        groups.html = html
+    return html
