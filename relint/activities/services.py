@@ -228,7 +228,9 @@ def _insert_history(model, objs, *, history_type: str, user, when) -> list[int]:
     return insert_rows(model.history.model, columns, rows, returning="history_id")
 
 
-def _write_relations(pairs: list[tuple[Activity, dict]], *, validate_constraints: bool, user=None) -> set[int]:
+def _write_relations(
+    pairs: list[tuple[Activity, dict]], *, validate_constraints: bool, user=None, new_ids: frozenset[int] = frozenset()
+) -> set[int]:
     """Replace the relations named in each pair's dict (ids, as
     `ActivityRelations` holds objects) of saved activities.
 
@@ -236,6 +238,7 @@ def _write_relations(pairs: list[tuple[Activity, dict]], *, validate_constraints
     unchanged funding line stays quiet. Every new row is validated before
     anything is written; the database constraints have the last word.
     Returns the ids of the activities whose plain many-to-many fields changed.
+    `new_ids` are activities created just now: they have no rows to read.
     """
     now = timezone.now()
     m2m_changed: set[int] = set()
@@ -245,11 +248,13 @@ def _write_relations(pairs: list[tuple[Activity, dict]], *, validate_constraints
             continue
         through = getattr(Activity, key).through
         current: dict[int, set] = {pk: set() for pk in targets}
-        for activity_id, value in through.objects.filter(activity_id__in=targets).values_list("activity_id", column):
-            current[activity_id].add(value)
+        if stored := [pk for pk in targets if pk not in new_ids]:
+            for activity_id, value in through.objects.filter(activity_id__in=stored).values_list("activity_id", column):
+                current[activity_id].add(value)
         changed = [pk for pk, values in targets.items() if values != current[pk]]
         if changed:
-            through.objects.filter(activity_id__in=changed).delete()
+            if replaced := [pk for pk in changed if pk not in new_ids]:
+                through.objects.filter(activity_id__in=replaced).delete()
             insert_rows(through, ["activity_id", column], [(pk, value) for pk in changed for value in targets[pk]])
             m2m_changed.update(changed)
     for key, model in _LINK_MODELS.items():
@@ -257,8 +262,9 @@ def _write_relations(pairs: list[tuple[Activity, dict]], *, validate_constraints
         if not targets:
             continue
         existing: dict[int, list] = {pk: [] for pk in targets}
-        for row in model.objects.filter(activity_id__in=targets).order_by():
-            existing[row.activity_id].append(row)
+        if stored := [pk for pk in targets if pk not in new_ids]:
+            for row in model.objects.filter(activity_id__in=stored).order_by():
+                existing[row.activity_id].append(row)
         changed = [
             pk
             for pk, items in targets.items()
@@ -791,6 +797,7 @@ def activity_bulk_import(*, user, items: list[ImportedActivity]) -> list[Activit
             [(activity, item.relations) for activity, item in zip(result, items, strict=True) if item.relations],
             validate_constraints=False,
             user=user,
+            new_ids=frozenset(activity.pk for activity in created),
         )
     except ValidationError as error:
         index = next(i for i, activity in enumerate(result) if activity.pk == error.activity_id)
