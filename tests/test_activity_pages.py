@@ -3,6 +3,7 @@ funding, the review workflow, and the conflict page."""
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from relint.activities.models import Activity, ReviewEvent, ReviewState
 from relint.partners.models import PartnerCity
@@ -74,6 +75,66 @@ def test_it_autocompletes_cities_from_the_registry_and_geonames(client, personas
     assert response.status_code == 200
     assert 'value="Lione (FR)"' in response.text
     assert "geonames:" in response.text
+
+
+def test_it_reads_partner_and_funder_organisations_by_name_acronym_or_as_shown(client, personas):
+    from relint.partners.models import Organisation
+
+    mais = Organisation.objects.create(name="Movimento per l'Autosviluppo", acronym="MAIS", kind="ngo")
+    onu = Organisation.objects.create(
+        name="Nazioni Unite", name_en="United Nations", acronym="ONU", kind="international"
+    )
+    client.force_login(personas.editor_a)
+    data = form_data(lead_department=personas.department_a.pk)
+    data.update(
+        rows("organisations", {"organisation": "mais", "role": "partner"}, {"organisation": str(onu), "role": "lead"})
+    )
+    data.update(
+        rows("funding", {"source": "eu", "amount": "10", "programme": "", "funder": "United Nations", "note": ""})
+    )
+    response = client.post(reverse("activities:create"), data)
+    assert response.status_code == 302, response.text
+    activity = Activity.objects.get()
+    assert {(link.organisation, link.role) for link in activity.organisation_links.all()} == {
+        (mais, "partner"),
+        (onu, "lead"),
+    }
+    assert activity.funding_lines.get().funder == onu
+    # The edit form shows them as it reads them back: saving it unchanged changes nothing.
+    page = client.get(reverse("activities:edit", args=[activity.pk])).text
+    assert 'value="Movimento per l&#x27;Autosviluppo (MAIS)"' in page and 'value="Nazioni Unite (ONU)"' in page
+
+
+def test_it_never_guesses_an_unknown_or_ambiguous_organisation(client, personas):
+    from relint.partners.models import Organisation
+
+    Organisation.objects.create(name="Rete Uno", acronym="RETE", kind="ngo")
+    Organisation.objects.create(name="Rete Due", acronym="RETE", kind="ngo")
+    client.force_login(personas.editor_a)
+    for typed, message in (
+        ("Rete Tre", "No organisation of the registry is called"),
+        ("rete", "Several organisations"),
+    ):
+        data = form_data(lead_department=personas.department_a.pk)
+        data.update(rows("organisations", {"organisation": typed, "role": "partner"}))
+        with translation.override("en"):
+            response = client.post(reverse("activities:create"), data, HTTP_ACCEPT_LANGUAGE="en")
+        assert response.status_code == 400 and message in response.text, typed
+    assert not Activity.objects.exists() and Organisation.objects.count() == 2
+
+
+def test_it_suggests_organisations_as_one_types(client, personas):
+    from relint.partners.models import Organisation
+
+    Organisation.objects.create(name="Movimento per l'Autosviluppo", acronym="MAIS", kind="ngo", country_id="IT")
+    Organisation.objects.create(name="Altro ente", kind="ngo")
+    client.force_login(personas.editor_a)
+    response = client.get(reverse("activities:organisation_search"), {"organisations-0-organisation": "mai"})
+    assert response.status_code == 200
+    assert 'value="Movimento per l&#x27;Autosviluppo (MAIS)"' in response.text and "Altro ente" not in response.text
+    assert client.get(reverse("activities:organisation_search"), {"funding-2-funder": "x"}).text.strip() == ""
+    client.force_login(personas.viewer_a)
+    assert client.get(reverse("activities:organisation_search"), {"q": "mai"}).status_code == 403
 
 
 def test_the_review_cycle_through_the_pages(client, personas):

@@ -288,19 +288,7 @@ class CityLinkForm(PlainTextMixin, BootstrapItaliaMixin, forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        # With JavaScript, htmx fills the field's datalist with the matching
-        # cities as one types; without it, the typed name is resolved on save.
-        options = f"{self['city'].auto_id}-options"
-        self.fields["city"].widget.attrs.update(
-            {
-                "list": options,
-                "autocomplete": "off",
-                "hx-get": reverse("activities:city_search"),
-                "hx-trigger": "input changed delay:300ms",
-                "hx-target": f"#{options}",
-                "hx-swap": "innerHTML",
-            }
-        )
+        _autocomplete(self, "city", "activities:city_search")
 
     @property
     def options_id(self) -> str:
@@ -313,9 +301,71 @@ class CityLinkForm(PlainTextMixin, BootstrapItaliaMixin, forms.Form):
         return cleaned
 
 
+def organisation_label(organisation: Organisation | None) -> str | None:
+    """How an organisation field shows one, and reads it back."""
+    return str(organisation) if organisation is not None else None
+
+
+class OrganisationField(forms.CharField):
+    """An organisation of the registry given as text: its name, English
+    name or acronym, or "Name (ACRONYM)" as the field shows it (the value
+    the autocomplete fills in). A list of every organisation in every row
+    made the activity form the slowest staff page (docs/benchmarks.md)."""
+
+    _WITH_ACRONYM = re.compile(r"^(?P<name>.+?)\s*\((?P<acronym>[^()]{1,50})\)\s*$")
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("max_length", 400)
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        text = super().clean(value)
+        if not text:
+            return None
+        text = " ".join(text.split())
+        found = self._find(Q(name__iexact=text) | Q(name_en__iexact=text) | Q(acronym__iexact=text))
+        match = self._WITH_ACRONYM.match(text)
+        if not found and match:
+            found = self._find(Q(name__iexact=match.group("name").strip(), acronym__iexact=match.group("acronym")))
+        if len(found) == 1:
+            return found[0]
+        if found:
+            raise ValidationError(
+                _("Several organisations are called %(name)s: write one of %(choices)s."),
+                params={"name": text, "choices": "; ".join(str(o) for o in found)},
+            )
+        raise ValidationError(
+            _("No organisation of the registry is called %(name)s: pick one from the suggestions, or name a new one."),
+            params={"name": text},
+        )
+
+    def has_changed(self, initial, data) -> bool:
+        return " ".join((initial or "").split()) != " ".join((data or "").split())
+
+    @staticmethod
+    def _find(condition: Q) -> list[Organisation]:
+        return list(Organisation.objects.filter(condition).order_by("name")[:6])
+
+
+def _autocomplete(form: forms.Form, name: str, url_name: str) -> None:
+    """With JavaScript, htmx fills the field's datalist with the matching
+    records as one types; without it, the typed name is resolved on save."""
+    options = f"{form[name].auto_id}-options"
+    form.fields[name].widget.attrs.update(
+        {
+            "list": options,
+            "autocomplete": "off",
+            "hx-get": reverse(url_name),
+            "hx-trigger": "input changed delay:300ms",
+            "hx-target": f"#{options}",
+            "hx-swap": "innerHTML",
+        }
+    )
+
+
 class OrganisationLinkForm(PlainTextMixin, BootstrapItaliaMixin, forms.Form):
-    organisation = forms.ModelChoiceField(
-        label=_("Organisation"), queryset=Organisation.objects.none(), required=False, widget=SharedOptionsSelect
+    organisation = OrganisationField(
+        label=_("Organisation"), required=False, help_text=_("Type its name or acronym and pick it from the list.")
     )
     new_name = forms.CharField(
         label=_("or a new organisation"),
@@ -332,7 +382,11 @@ class OrganisationLinkForm(PlainTextMixin, BootstrapItaliaMixin, forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = Organisation.objects.order_by("name")
+        _autocomplete(self, "organisation", "activities:organisation_search")
+
+    @property
+    def options_id(self) -> str:
+        return f"{self['organisation'].auto_id}-options"
 
     def clean(self):
         cleaned = super().clean()
@@ -363,9 +417,7 @@ class FundingLineForm(PlainTextMixin, BootstrapItaliaMixin, forms.Form):
     programme = forms.ModelChoiceField(
         label=_("Programme"), queryset=FundingProgramme.objects.all(), required=False, widget=SharedOptionsSelect
     )
-    funder = forms.ModelChoiceField(
-        label=_("Funder"), queryset=Organisation.objects.none(), required=False, widget=SharedOptionsSelect
-    )
+    funder = OrganisationField(label=_("Funder"), required=False)
     amount = forms.DecimalField(
         label=_("Amount (EUR)"), min_value=0, max_digits=14, decimal_places=2, required=False, localize=True
     )
@@ -373,7 +425,11 @@ class FundingLineForm(PlainTextMixin, BootstrapItaliaMixin, forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["funder"].queryset = Organisation.objects.order_by("name")
+        _autocomplete(self, "funder", "activities:organisation_search")
+
+    @property
+    def options_id(self) -> str:
+        return f"{self['funder'].auto_id}-options"
 
     def clean(self):
         cleaned = super().clean()
@@ -445,17 +501,18 @@ def initial_rows(activity: Activity | None) -> dict[str, list[dict]]:
             for link in activity.city_links.select_related("city")
         ],
         "organisations": [
-            {"organisation": link.organisation_id, "role": link.role} for link in activity.organisation_links.all()
+            {"organisation": organisation_label(link.organisation), "role": link.role}
+            for link in activity.organisation_links.select_related("organisation")
         ],
         "funding": [
             {
                 "source": line.source,
                 "programme": line.programme_id,
-                "funder": line.funder_id,
+                "funder": organisation_label(line.funder),
                 "amount": line.amount,
                 "note": line.note,
             }
-            for line in activity.funding_lines.all()
+            for line in activity.funding_lines.select_related("funder")
         ],
         "links": [{"url": link.url, "label": link.label} for link in activity.links.all()],
     }

@@ -14,6 +14,7 @@ urlpatterns = [
     path("new/", views.activity_create, name="create"),
     path("accept/", views.activity_bulk_accept, name="bulk_accept"),
     path("cities/", views.city_search, name="city_search"),
+    path("organisations/", views.organisation_search, name="organisation_search"),
     path("<int:pk>/", views.activity_detail, name="detail"),
     path("<int:pk>/edit/", views.activity_edit, name="edit"),
     path("<int:pk>/submit/", views.activity_submit, name="submit"),

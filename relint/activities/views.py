@@ -14,6 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -28,7 +29,7 @@ from relint.core.widgets import SharedChoices
 from relint.departments import permissions
 from relint.ops.idempotency import create_once, created_before
 from relint.partners import geonames
-from relint.partners.models import PartnerCity
+from relint.partners.models import Organisation, PartnerCity
 
 
 # --- Helpers ------------------------------------------------------------------
@@ -573,6 +574,30 @@ def city_search(request: HttpRequest) -> HttpResponse:
         known = {city.geonames_id for city in registry}
         found = [city for city in geonames.search(text, limit=10) if city.geonames_id not in known]
     return render(request, "activities/_city_options.html", {"registry": registry, "found": found})
+
+
+@login_required
+@require_safe
+def organisation_search(request: HttpRequest) -> HttpResponse:
+    """The options of an organisation field (partner or funder), for htmx:
+    the registry's organisations whose name, English name or acronym
+    contains the text (`activities/_organisation_options.html`)."""
+    if not permissions.can_add_activity(request.user):
+        raise PermissionDenied
+    text = " ".join(request.GET.get("q", "").split())[:100]
+    # Every organisation field of the form sends its own value under its own name.
+    if not text:
+        for key, value in request.GET.items():
+            if key.endswith(("-organisation", "-funder")):
+                text = " ".join(value.split())[:100]
+    found = []
+    if len(text) >= 2:
+        found = list(
+            Organisation.objects.filter(
+                Q(name__icontains=text) | Q(name_en__icontains=text) | Q(acronym__icontains=text)
+            ).order_by("name")[:15]
+        )
+    return render(request, "activities/_organisation_options.html", {"found": found})
 
 
 # --- Reporting rounds ----------------------------------------------------------------
