@@ -72,6 +72,7 @@ GLOBAL_ENDPOINTS = [
     ("activities:create", "get", {"coordinator", "admin", "editor_a", "editor_b"}),
     ("activities:create", "post", {"coordinator", "admin", "editor_a", "editor_b"}),
     ("activities:city_search", "get", {"coordinator", "admin", "editor_a", "editor_b"}),
+    ("activities:organisation_search", "get", {"coordinator", "admin", "editor_a", "editor_b"}),
     ("activities:bulk_accept", "post", {"coordinator", "admin"}),
     ("rounds:list", "get", {"coordinator", "admin"}),
     ("rounds:list", "post", {"coordinator", "admin"}),
@@ -149,10 +150,11 @@ def _global_case(name, method, world, personas):
         {
             "activities:create": form_data(lead_department=personas.department_a.pk),
             "activities:city_search": {"q": "Lio"},
+            "activities:organisation_search": {"q": "On"},
             "activities:bulk_accept": {"activities": [world["objects"]["own_draft"].pk]},
             "rounds:list": {"year": "2026", "deadline": "2026-12-31"},
         }.get(name, {})
-        if (method == "post" or name == "activities:city_search")
+        if (method == "post" or name in ("activities:city_search", "activities:organisation_search"))
         else {}
     )
     return reverse(name), data
