@@ -151,3 +151,16 @@ def new_instance(tmp_path, db):
     yield make
     for instance in made:
         instance.drop()
+
+
+def read_body(response) -> bytes:
+    """The whole body of a test client's response, streamed or not. The
+    test client closes a streamed response once its content is read (with
+    `close_old_connections` kept away from the test's transaction): one left
+    unread keeps its generator, and a server-side cursor on PostgreSQL,
+    until the garbage collector finalises it, which can happen in the middle
+    of the next query on the same connection and deadlock it (psycopg's
+    connection lock). Production's WSGI server always closes responses.
+    Closing it here instead would fire `request_finished` with
+    `close_old_connections` and break the test's transaction."""
+    return b"".join(response.streaming_content) if response.streaming else response.content

@@ -11,6 +11,7 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF
 
 from relint.opendata.catalogue import DCATAPIT, IPA_CODE
 from relint.opendata.datasets import FORMATS, all_datasets
+from tests.conftest import read_body
 
 pytestmark = pytest.mark.django_db
 
@@ -73,7 +74,9 @@ def test_every_distribution_can_be_downloaded(client):
     assert len(urls) == len(all_datasets()) * len(FORMATS) + 1
     for url in urls:
         path = url.removeprefix("http://testserver")
-        assert client.get(path).status_code == 200, path
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert read_body(response), path
     (iati,) = graph.subjects(DCTERMS.identifier, Literal(f"{IPA_CODE}:relint-iati"))
     (xml,) = graph.objects(iati, DCAT.distribution)
     assert str(graph.value(xml, DCAT.accessURL)).endswith("/it/open-data/iati-activities.xml")

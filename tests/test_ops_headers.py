@@ -24,6 +24,7 @@ from django.utils import translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from tests.conftest import read_body
 from tests.test_admin import world  # noqa: F401 - one row of every domain model
 
 # The production values (DJANGO_HTTPS on), applied to the walk so HSTS and
@@ -280,6 +281,7 @@ def test_it_sends_the_security_headers_on_every_url(client, personas, world, sig
             response = client.get(url, secure=True)
             statuses[url] = response.status_code
             problems.extend(check_headers(url, response))
+            read_body(response)
     assert problems == []
     assert [url for url, status in statuses.items() if status >= 500] == []
     if signed_in:

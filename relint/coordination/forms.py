@@ -8,6 +8,7 @@ import datetime
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.validators import MaxLengthValidator, ProhibitNullCharactersValidator
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from relint.activities.models import Activity
@@ -119,9 +120,19 @@ class MembershipForm(_Styled, forms.ModelForm):
         pass
 
 
+def _https_urls(field, **kwargs):
+    # A link typed without its scheme is taken as https, the default of
+    # Django 6 (5.2 assumes http and warns); as the admin does
+    # (relint.core.admin.URL_FIELD_OVERRIDES).
+    if isinstance(field, models.URLField):
+        kwargs.setdefault("assume_scheme", "https")
+    return field.formfield(**kwargs)
+
+
 class MeetingForm(_Styled, forms.ModelForm):
     class Meta:
         model = Meeting
+        formfield_callback = _https_urls
         fields = ["title", "starts_at", "ends_at", "place", "online_url", "invited_departments"]
         widgets = {"starts_at": DateTimeInput(), "ends_at": DateTimeInput()}
         field_classes = {"starts_at": forms.DateTimeField, "ends_at": forms.DateTimeField}
