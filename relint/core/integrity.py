@@ -70,12 +70,14 @@ def text_integrity(model: type[models.Model]) -> type[models.Model]:
         if isinstance(field, models.TextField):
             # CharField already validates its max_length; TextField does not.
             extra.append(MaxLengthValidator(field.max_length))
-        # `validators` is a cached property ([*default_validators,
-        # *_validators]) to which CharField.__init__ appended its
-        # MaxLengthValidator: keep what it holds beyond the defaults, or the
-        # length would be checked by the database alone.
-        field._validators = [*field.validators[len(field.default_validators) :], *extra]
-        field.__dict__.pop("validators", None)
+        field._validators = [*field._validators, *extra]
+        field.__dict__.pop("validators", None)  # a cached_property on Field
+        if not isinstance(field, models.TextField):
+            # CharField.__init__ appended its MaxLengthValidator to that
+            # cached list, not to `_validators` (so that migrations do not
+            # carry it): put it back the same way, or the length would be
+            # checked by the database alone.
+            field.validators.append(MaxLengthValidator(field.max_length))
         if field.choices:
             # A coded value must be one of its choices; that also bounds its
             # length and excludes NUL.
