@@ -156,84 +156,39 @@ def _write(*, user, activities, language: str) -> bytes:
     ):
         instructions.append([_cell(instructions, line)])
     instructions.append([_cell(instructions, t, bold=True) for t in (_("Column"), _("Required"), _("What to write"))])
-    for column in ACTIVITY_COLUMNS:
-        header = column.header_it if language == "it" else column.header_en
-        instructions.append(
-            [
-                _cell(instructions, header),
-                _cell(instructions, _("yes") if column.required else ""),
-                _cell(instructions, str(column.help)),
-            ]
-        )
-
+    _column_rows(instructions, ACTIVITY_COLUMNS, language)
     if with_partners:
-        instructions.append([_cell(instructions, "")])
-        instructions.append([_cell(instructions, names["cities"], bold=True)])
-        instructions.append(
-            [
-                _cell(
-                    instructions,
-                    _(
-                        "One row per relation with a partner city (a city with a friendship pact and a "
-                        "twinning has two rows). The city must already be in the registry."
-                    ),
-                )
-            ]
-        )
-        for column in RELATION_COLUMNS:
-            header = column.header_it if language == "it" else column.header_en
-            instructions.append(
-                [
-                    _cell(instructions, header),
-                    _cell(instructions, _("yes") if column.required else ""),
-                    _cell(instructions, str(column.help)),
-                ]
-            )
-        instructions.append([_cell(instructions, "")])
-        instructions.append([_cell(instructions, names["organisations"], bold=True)])
-        instructions.append(
-            [
-                _cell(
-                    instructions,
-                    _(
-                        "One row per organisation. Leave the uid empty for a new one; a row without uid updates "
-                        "the organisation of the same name. A committee named in “Member of” may be a row of "
-                        "this sheet."
-                    ),
-                )
-            ]
-        )
-        for column in ORGANISATION_COLUMNS:
-            header = column.header_it if language == "it" else column.header_en
-            instructions.append(
-                [
-                    _cell(instructions, header),
-                    _cell(instructions, _("yes") if column.required else ""),
-                    _cell(instructions, str(column.help)),
-                ]
-            )
-        instructions.append([_cell(instructions, "")])
-        instructions.append([_cell(instructions, names["agreements"], bold=True)])
-        instructions.append(
-            [
-                _cell(
-                    instructions,
-                    _(
-                        "One row per agreement. The parties are the partner cities and organisations that signed "
-                        "besides the City; a party column lists all the parties of its kind."
-                    ),
-                )
-            ]
-        )
-        for column in AGREEMENT_COLUMNS:
-            header = column.header_it if language == "it" else column.header_en
-            instructions.append(
-                [
-                    _cell(instructions, header),
-                    _cell(instructions, _("yes") if column.required else ""),
-                    _cell(instructions, str(column.help)),
-                ]
-            )
+        for name, intro, columns in (
+            (
+                "cities",
+                _(
+                    "One row per relation with a partner city (a city with a friendship pact and a "
+                    "twinning has two rows). The city must already be in the registry."
+                ),
+                RELATION_COLUMNS,
+            ),
+            (
+                "organisations",
+                _(
+                    "One row per organisation. Leave the uid empty for a new one; a row without uid updates "
+                    "the organisation of the same name. A committee named in “Member of” may be a row of "
+                    "this sheet."
+                ),
+                ORGANISATION_COLUMNS,
+            ),
+            (
+                "agreements",
+                _(
+                    "One row per agreement. The parties are the partner cities and organisations that signed "
+                    "besides the City; a party column lists all the parties of its kind."
+                ),
+                AGREEMENT_COLUMNS,
+            ),
+        ):
+            instructions.append([_cell(instructions, "")])
+            instructions.append([_cell(instructions, names[name], bold=True)])
+            instructions.append([_cell(instructions, intro)])
+            _column_rows(instructions, columns, language)
 
     list_sheet = workbook.create_sheet(names["lists"])
     titles = list(lists)
@@ -246,6 +201,19 @@ def _write(*, user, activities, language: str) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _column_rows(instructions, columns, language: str) -> None:
+    """One row of the instructions sheet per column: header, required, help."""
+    for column in columns:
+        header = column.header_it if language == "it" else column.header_en
+        instructions.append(
+            [
+                _cell(instructions, header),
+                _cell(instructions, _("yes") if column.required else ""),
+                _cell(instructions, str(column.help)),
+            ]
+        )
 
 
 def _lists() -> dict[str, list]:
